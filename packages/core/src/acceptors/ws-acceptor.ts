@@ -1,0 +1,148 @@
+import * as http from 'node:http';
+import * as https from 'node:https';
+import { WebSocket, WebSocketServer, type RawData } from 'ws';
+import { decodeFrame, PACKET_HEADER_LENGTH, ProtocolError } from '@pitaya-ts/protocol';
+import type { Acceptor, AcceptorAddress, AcceptorContext, Connection, ConnectionHandler } from './acceptor';
+import { listenOn, stopServer } from './listen';
+import { loadTls, type TlsOptions } from './tls-options';
+
+/** Options of the WebSocket acceptor. */
+export interface WsAcceptorOptions {
+  /** Port to listen on; 0 picks a free one. */
+  readonly port: number;
+  /** Default `0.0.0.0`. */
+  readonly host?: string;
+  /** Serve `wss://`. */
+  readonly tls?: TlsOptions;
+  /** Only upgrade requests for this path. Default: every path, like Pitaya. */
+  readonly path?: string;
+  /** Largest packet body accepted; defaults to the application's `conn.maxPacketSize`. */
+  readonly maxPacketSize?: number;
+  /**
+   * Use the first address of `X-Forwarded-For` as the client's address. Only behind a proxy you
+   * control: clients can write that header themselves.
+   */
+  readonly trustProxy?: boolean;
+  /** Handles plain HTTP requests on the same port (the WebSocket upgrade is taken first). */
+  readonly httpHandler?: http.RequestListener;
+}
+
+class WsConnection implements Connection {
+  readonly transport: string;
+  private handler: ConnectionHandler | undefined;
+  private ended = false;
+
+  constructor(private readonly socket: WebSocket, readonly remoteAddress: string, private readonly maxPacketSize: number, secure: boolean) {
+    this.transport = secure ? 'wss' : 'ws';
+    socket.on('message', this.onMessage);
+    socket.on('error', () => socket.terminate());
+    socket.on('close', () => this.handler?.onClose(this.ended ? 'closed' : 'connection closed by peer'));
+  }
+
+  get pendingBytes(): number {
+    return this.socket.bufferedAmount;
+  }
+
+  setHandler(handler: ConnectionHandler): void {
+    this.handler = handler;
+  }
+
+  private readonly onMessage = (data: RawData): void => {
+    const handler = this.handler;
+    if (!handler || this.ended) return;
+    try {
+      // One packet per WebSocket message, exactly (Pitaya rejects shorter and longer frames).
+      const frame = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
+      const packet = decodeFrame(frame, this.maxPacketSize);
+      handler.onPacket(packet.type, packet.body);
+    } catch (error) {
+      handler.onMalformed(error instanceof ProtocolError ? error : new ProtocolError('LENGTH_MISMATCH', `unexpected failure while reading: ${String(error)}`));
+      this.destroy();
+    }
+  };
+
+  write(packet: Uint8Array): void {
+    if (!this.ended && this.socket.readyState === WebSocket.OPEN) this.socket.send(packet, { binary: true });
+  }
+
+  pause(): void {
+    this.socket.pause();
+  }
+
+  resume(): void {
+    this.socket.resume();
+  }
+
+  close(): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.socket.close(1000);
+    // ws waits up to 30 s for the peer's close frame; a dead peer should not hold the socket that long.
+    setTimeout(() => this.socket.terminate(), 5000).unref();
+  }
+
+  destroy(): void {
+    this.ended = true;
+    this.socket.terminate();
+  }
+}
+
+/** WebSocket acceptor (binary messages, one packet each), optionally over TLS. */
+export class WsAcceptor implements Acceptor {
+  private server: http.Server | https.Server | undefined;
+  private wss: WebSocketServer | undefined;
+  private readonly sockets = new Set<WebSocket>();
+  address: AcceptorAddress | undefined;
+
+  constructor(private readonly options: WsAcceptorOptions) {}
+
+  get name(): string {
+    return `${this.options.tls ? 'wss' : 'ws'}:${this.address?.port ?? this.options.port}`;
+  }
+
+  async listen(onConnection: (connection: Connection) => void, context: AcceptorContext): Promise<AcceptorAddress> {
+    const maxPacketSize = this.options.maxPacketSize ?? context.config.conn.maxPacketSize;
+    const secure = this.options.tls !== undefined;
+    const httpHandler = this.options.httpHandler ?? ((_req, res) => res.writeHead(426, { 'content-type': 'text/plain' }).end('WebSocket endpoint\n'));
+    const server = secure ? https.createServer(loadTls(this.options.tls!), httpHandler) : http.createServer(httpHandler);
+    const wss = new WebSocketServer({
+      server,
+      path: this.options.path,
+      perMessageDeflate: false,
+      clientTracking: false,
+      maxPayload: maxPacketSize + PACKET_HEADER_LENGTH,
+    });
+    wss.on('connection', (socket, request) => {
+      this.sockets.add(socket);
+      socket.once('close', () => this.sockets.delete(socket));
+      onConnection(new WsConnection(socket, this.remoteAddressOf(request), maxPacketSize, secure));
+    });
+    wss.on('error', () => undefined);
+    this.server = server;
+    this.wss = wss;
+    this.address = await listenOn(server, this.options.port, this.options.host ?? '0.0.0.0');
+    return this.address;
+  }
+
+  private remoteAddressOf(request: http.IncomingMessage): string {
+    const forwarded = this.options.trustProxy ? request.headers['x-forwarded-for'] : undefined;
+    const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
+    return first || `${request.socket.remoteAddress ?? ''}:${request.socket.remotePort ?? ''}`;
+  }
+
+  async stopAccepting(): Promise<void> {
+    await stopServer(this.server);
+  }
+
+  async close(): Promise<void> {
+    for (const socket of this.sockets) socket.terminate();
+    this.wss?.close();
+    await stopServer(this.server);
+    this.server = undefined;
+  }
+}
+
+/** A WebSocket acceptor: `ws({ port: 3250 })`, or `ws({ port, tls: { certFile, keyFile } })` for wss. */
+export function ws(options: WsAcceptorOptions): WsAcceptor {
+  return new WsAcceptor(options);
+}

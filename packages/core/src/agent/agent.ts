@@ -1,0 +1,188 @@
+import {
+  decodeHandshakeRequest, decodeMessage, HEARTBEAT_PACKET, KICK_PACKET, MessageType, PacketType, ProtocolError,
+  type Message,
+} from '@pitaya-ts/protocol';
+import type { Connection, ConnectionHandler } from '../acceptors/acceptor';
+import { ErrorCode, PitayaError } from '../errors/pitaya-error';
+import type { FrontendSession, SessionLink } from '../session/frontend-session';
+import type { AgentServices } from './agent-factory';
+import type { HeartbeatTarget } from './heartbeat-scheduler';
+
+/** Connection states of spec §2.1. */
+export const AgentState = { Start: 1, Handshake: 2, Working: 3, Closed: 4 } as const;
+export type AgentState = (typeof AgentState)[keyof typeof AgentState];
+
+/**
+ * One client connection: handshake, heartbeat, the connection state machine, and the write path.
+ * Decoded messages go to the dispatcher in arrival order; replies and pushes come back through
+ * `send`. Anything malformed closes this connection only.
+ */
+export class Agent implements ConnectionHandler, SessionLink, HeartbeatTarget {
+  state: AgentState = AgentState.Start;
+  lastAt = Date.now();
+  readonly session: FrontendSession;
+  /** Messages waiting for the one in progress (per-session ordering); owned by the dispatcher. */
+  inbox: Message[] | undefined;
+  /** True while the dispatcher is handling a message of this session. */
+  busy = false;
+  /** True while reading is paused because the inbox is full. */
+  paused = false;
+  private handshaking = false;
+
+  constructor(
+    readonly connection: Connection,
+    private readonly services: AgentServices,
+  ) {
+    this.session = services.pool.create(this);
+    services.heartbeat.add(this);
+    services.metrics.connectionOpened(connection.transport);
+    connection.setHandler(this);
+  }
+
+  get remoteAddress(): string {
+    return this.connection.remoteAddress;
+  }
+
+  get closed(): boolean {
+    return this.state === AgentState.Closed;
+  }
+
+  get handshaken(): boolean {
+    return this.state === AgentState.Handshake || this.state === AgentState.Working;
+  }
+
+  onPacket(type: PacketType, body: Uint8Array): void {
+    if (this.state === AgentState.Closed) return;
+    this.lastAt = Date.now();
+    switch (type) {
+      case PacketType.Data:
+        this.onData(body);
+        return;
+      case PacketType.Heartbeat:
+        return;
+      case PacketType.Handshake:
+        this.onHandshake(body);
+        return;
+      case PacketType.HandshakeAck:
+        if (this.state !== AgentState.Handshake) return this.violation('handshake ack before a successful handshake');
+        this.state = AgentState.Working;
+        return;
+      default:
+        return this.violation(`packet type ${type} is not sent by clients`);
+    }
+  }
+
+  onMalformed(error: ProtocolError): void {
+    this.services.metrics.malformedInput(error.reason);
+    this.services.log.warn({ session: this.session.id, remote: this.remoteAddress, reason: error.reason }, `closing connection: ${error.message}`);
+  }
+
+  onClose(reason: string): void {
+    if (this.state === AgentState.Closed) return;
+    this.state = AgentState.Closed;
+    this.finish(reason);
+  }
+
+  /** Sends a packet; a client too slow to take it is disconnected instead of buffering without limit. */
+  send(packet: Uint8Array): boolean {
+    if (this.state === AgentState.Closed) return false;
+    if (this.connection.pendingBytes > this.services.maxPendingBytes) {
+      this.services.metrics.slowConsumer();
+      this.services.log.warn({ session: this.session.id, pending: this.connection.pendingBytes }, 'closing connection: client is not reading fast enough');
+      this.close('send buffer full');
+      return false;
+    }
+    this.connection.write(packet);
+    return true;
+  }
+
+  pushMessage(route: string, body: unknown): void {
+    if (this.state === AgentState.Closed) throw new PitayaError(ErrorCode.ClientClosedRequest, 'broken low-level pipe');
+    this.send(this.services.encoder.push(route, body));
+  }
+
+  sendHeartbeat(): void {
+    this.send(HEARTBEAT_PACKET);
+  }
+
+  kick(): void {
+    if (this.state === AgentState.Closed) return;
+    this.connection.write(KICK_PACKET);
+    this.close('kicked');
+  }
+
+  close(reason: string): void {
+    if (this.state === AgentState.Closed) return;
+    this.state = AgentState.Closed;
+    this.connection.close();
+    this.finish(reason);
+  }
+
+  private finish(reason: string): void {
+    this.inbox = undefined;
+    this.services.heartbeat.remove(this);
+    this.services.metrics.connectionClosed(this.connection.transport);
+    this.services.log.debug({ session: this.session.id, uid: this.session.uid, reason }, 'connection closed');
+    void this.services.pool.closed(this.session);
+  }
+
+  private onData(body: Uint8Array): void {
+    if (this.state !== AgentState.Working) return this.violation('data received before the handshake ack');
+    let message: Message;
+    try {
+      message = decodeMessage(body, this.services.encoder.dictionary);
+    } catch (error) {
+      return this.malformed(error);
+    }
+    if (message.type !== MessageType.Request && message.type !== MessageType.Notify) {
+      return this.violation(`message type ${message.type} is not sent by clients`);
+    }
+    this.services.dispatcher.dispatch(this, message);
+  }
+
+  private onHandshake(body: Uint8Array): void {
+    if (this.state !== AgentState.Start || this.handshaking) return this.violation('second handshake on one connection');
+    let request;
+    try {
+      request = decodeHandshakeRequest(body);
+    } catch (error) {
+      return this.refuse((error as Error).message);
+    }
+    this.session.handshake = request;
+    if (!this.services.pool.hasHandshakeValidators) return this.accept();
+    this.handshaking = true;
+    this.services.pool.validateHandshake(request, this.session).then(
+      () => this.accept(),
+      (error: Error) => this.refuse(error.message),
+    );
+  }
+
+  private accept(): void {
+    this.handshaking = false;
+    if (this.state === AgentState.Closed) return;
+    // Pitaya stores the IP version in every frontend session.
+    this.session.set('ipversion', this.remoteAddress.split(':').length > 2 ? 'ipv6' : 'ipv4');
+    this.connection.write(this.services.handshake.acceptPacket);
+    this.state = AgentState.Handshake;
+  }
+
+  private refuse(reason: string): void {
+    this.handshaking = false;
+    if (this.state === AgentState.Closed) return;
+    this.services.log.warn({ session: this.session.id, remote: this.remoteAddress }, `handshake refused: ${reason}`);
+    this.connection.write(this.services.handshake.refusePacket);
+    this.close('handshake refused');
+  }
+
+  private malformed(error: unknown): void {
+    const protocolError = error instanceof ProtocolError ? error : new ProtocolError('MESSAGE_TOO_SHORT', String(error));
+    this.onMalformed(protocolError);
+    this.close(`malformed input: ${protocolError.reason}`);
+  }
+
+  private violation(what: string): void {
+    this.services.metrics.malformedInput('PROTOCOL_VIOLATION');
+    this.services.log.warn({ session: this.session.id, remote: this.remoteAddress }, `closing connection: ${what}`);
+    this.close(`protocol violation: ${what}`);
+  }
+}

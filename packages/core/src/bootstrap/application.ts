@@ -1,0 +1,218 @@
+import type { Container } from 'inversify';
+import type { Acceptor, AcceptorAddress, AcceptorContext } from '../acceptors/acceptor';
+import { AgentServices } from '../agent/agent-factory';
+import { HeartbeatScheduler } from '../agent/heartbeat-scheduler';
+import type { PitayaConfig } from '../config/pitaya-config';
+import { METRICS_REPORTER, RPC_CLIENT } from '../container/tokens';
+import type { ServiceIdentifier } from '../container/types';
+import { Dispatcher } from '../dispatch/dispatcher';
+import type { RouteTable } from '../dispatch/route-table';
+import { BootstrapError } from '../errors/bootstrap-error';
+import { runHook } from '../lifecycle';
+import type { Logger } from '../logger';
+import type { MetricsReporter } from '../metrics/metrics-reporter';
+import { ModuleRegistry } from '../modules/module-registry';
+import type { RpcCallOptions, RpcClient } from '../rpc/rpc-client';
+import type { ServerIdentity } from '../server-identity';
+import { SessionPool } from '../session/session-pool';
+import { Timers } from '../timers/timers';
+
+type State = 'created' | 'starting' | 'running' | 'closing' | 'closed';
+
+/**
+ * A built application. `start()` runs the init hooks, opens the acceptors and starts the Pitaya
+ * modules (service discovery last, so the server is announced only once it can serve); `close()`
+ * stops accepting, lets in-flight messages finish, closes sessions and runs the shutdown hooks in
+ * reverse order.
+ */
+export class PitayaApplication {
+  private state: State = 'created';
+  private closing: Promise<void> | undefined;
+  private readonly addresses: AcceptorAddress[] = [];
+  private signalHandlers: { signal: NodeJS.Signals; handler: () => void }[] = [];
+
+  constructor(
+    private readonly container: Container,
+    /** This server's identity. */
+    readonly server: ServerIdentity,
+    /** The resolved configuration. */
+    readonly config: PitayaConfig,
+    /** Every route of this server. */
+    readonly routes: RouteTable,
+    private readonly acceptors: readonly Acceptor[],
+    private readonly lifecycle: readonly object[],
+    /** The application logger. */
+    readonly log: Logger,
+  ) {}
+
+  /** A service from the container, by class or token. */
+  get<T>(token: ServiceIdentifier<T>): T {
+    return this.container.get<T>(token);
+  }
+
+  /** The frontend sessions of this server. */
+  get sessions(): SessionPool {
+    return this.container.get(SessionPool);
+  }
+
+  /** Pitaya-style modules by name. */
+  get modules(): ModuleRegistry {
+    return this.container.get(ModuleRegistry);
+  }
+
+  get isRunning(): boolean {
+    return this.state === 'running';
+  }
+
+  /** Where each acceptor listens (after `start()`), in the order given. */
+  get listening(): readonly AcceptorAddress[] {
+    return this.addresses;
+  }
+
+  /** Calls a remote on a server of the route's type (cluster mode). */
+  rpc<T = unknown>(route: string, arg?: unknown, options?: RpcCallOptions): Promise<T> {
+    return this.container.get<RpcClient>(RPC_CLIENT).call<T>(route, arg, options);
+  }
+
+  /** Calls a remote on one server by id (cluster mode). */
+  rpcTo<T = unknown>(serverId: string, route: string, arg?: unknown, options?: RpcCallOptions): Promise<T> {
+    return this.container.get<RpcClient>(RPC_CLIENT).callTo<T>(serverId, route, arg, options);
+  }
+
+  async start(): Promise<void> {
+    if (this.state !== 'created') throw new BootstrapError('INVALID_STATE', `start() called on a ${this.state} application`);
+    this.state = 'starting';
+    try {
+      await runHook(this.lifecycle, 'onInit');
+      await runHook(this.lifecycle, 'onAfterInit');
+      if (this.server.frontend) await this.openAcceptors();
+      await this.modules.start();
+    } catch (error) {
+      this.log.error({ err: error }, 'start-up failed');
+      await this.close();
+      throw error;
+    }
+    this.state = 'running';
+    this.log.info({ id: this.server.id, type: this.server.type, listening: this.addresses, modules: this.modules.names() }, 'all modules started!');
+  }
+
+  private async openAcceptors(): Promise<void> {
+    const agents = this.container.get(AgentServices);
+    this.container.get(HeartbeatScheduler).start();
+    const context: AcceptorContext = {
+      config: this.config,
+      metrics: this.container.get<MetricsReporter>(METRICS_REPORTER),
+      log: this.log,
+    };
+    for (const acceptor of this.acceptors) {
+      try {
+        this.addresses.push(await acceptor.listen((connection) => agents.createAgent(connection), context));
+      } catch (error) {
+        throw new BootstrapError('LISTEN_FAILED', `${acceptor.name}: ${(error as Error).message}`, { cause: error });
+      }
+    }
+  }
+
+  /** Graceful shutdown; safe to call more than once. */
+  close(): Promise<void> {
+    this.closing ??= this.shutdown();
+    return this.closing;
+  }
+
+  private async shutdown(): Promise<void> {
+    this.state = 'closing';
+    this.removeSignalHandlers();
+    const timeoutMs = this.config.shutdown.timeout;
+    await Promise.all(this.acceptors.map((a) => a.stopAccepting().catch(() => undefined)));
+    await this.modules.beforeShutdown();
+    await withTimeout(this.container.get(Dispatcher).idle(), timeoutMs);
+    await this.safely(() => runHook([...this.lifecycle].reverse(), 'onBeforeShutdown'));
+    const pool = this.container.get(SessionPool);
+    pool.closeAll('server shutting down');
+    await waitUntil(() => pool.count === 0, Math.min(timeoutMs, 2000));
+    await this.modules.shutdown();
+    await this.safely(() => runHook([...this.lifecycle].reverse(), 'onShutdown'));
+    this.container.get(HeartbeatScheduler).stop();
+    this.container.get(Timers).stopAll();
+    await Promise.all(this.acceptors.map((a) => a.close().catch(() => undefined)));
+    this.state = 'closed';
+    this.log.info({ id: this.server.id }, 'server stopped');
+  }
+
+  /**
+   * Closes gracefully on SIGTERM/SIGINT (then exits). With `session.drain.enabled`, SIGTERM first
+   * waits for sessions to end (Pitaya's session draining); a second signal skips the wait.
+   */
+  enableShutdownHooks(signals: readonly NodeJS.Signals[] = ['SIGTERM', 'SIGINT']): this {
+    let received = 0;
+    let interruptDrain: (() => void) | undefined;
+    for (const signal of signals) {
+      const handler = (): void => {
+        received++;
+        if (received > 1) {
+          this.log.warn({ signal }, 'second signal: bypassing session draining');
+          interruptDrain?.();
+          return;
+        }
+        void (async () => {
+          if (signal === 'SIGTERM' && this.config.session.drain.enabled) {
+            await this.drainSessions((interrupt) => (interruptDrain = interrupt));
+          }
+          await this.close();
+          process.exit(0);
+        })();
+      };
+      process.on(signal, handler);
+      this.signalHandlers.push({ signal, handler });
+    }
+    return this;
+  }
+
+  /** Pitaya's session draining: tells session modules, then waits for every session count to reach zero. */
+  async drainSessions(onInterruptible: (interrupt: () => void) => void = () => undefined): Promise<void> {
+    const { timeout, period } = this.config.session.drain;
+    const pool = this.container.get(SessionPool);
+    const modules = this.modules.sessionModules();
+    for (const module of [...modules].reverse()) await module.startSessionDraining();
+    const remaining = (): number => Math.max(pool.count, ...modules.map((m) => m.sessionCount()));
+    let interrupted = false;
+    onInterruptible(() => (interrupted = true));
+    const deadline = Date.now() + timeout;
+    let lastLog = 0;
+    while (remaining() > 0 && !interrupted && Date.now() < deadline) {
+      if (Date.now() - lastLog >= period) {
+        this.log.info({ sessions: remaining() }, 'waiting for sessions to drain');
+        lastLog = Date.now();
+      }
+      await sleep(Math.min(period, 100));
+    }
+  }
+
+  private removeSignalHandlers(): void {
+    for (const { signal, handler } of this.signalHandlers) process.off(signal, handler);
+    this.signalHandlers = [];
+  }
+
+  private async safely(action: () => Promise<void>): Promise<void> {
+    try {
+      await action();
+    } catch (error) {
+      this.log.error({ err: error }, 'shutdown hook failed');
+    }
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+async function withTimeout(promise: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([promise, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
+}
+
+async function waitUntil(condition: () => boolean, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!condition() && Date.now() < deadline) await sleep(10);
+}

@@ -1,0 +1,18 @@
+/**
+ * Every reflect-metadata key the framework writes, spelled once. Decorators write them and the
+ * scanners in `container/` and `dispatch/` read them; nothing else touches `Reflect`.
+ */
+export const MetaKey = {
+  /** {@link ModuleMetadata} on a `@Module` class. */
+  Module: 'pitaya:module',
+  /** {@link ServiceOptions} on a `@Handler` class. */
+  Handler: 'pitaya:handler',
+  /** {@link ServiceOptions} on a `@Remote` class. */
+  Remote: 'pitaya:remote',
+  /** {@link PipelineOptions} on a `@Pipeline` class. */
+  Pipeline: 'pitaya:pipeline',
+  /** {@link RouteOptions} on a method. */
+  Route: 'pitaya:route',
+  /** Pipeline classes applied with `@UsePipelines`, on a class or a method. */
+  UsePipelines: 'pitaya:use-pipelines',
+} as const;

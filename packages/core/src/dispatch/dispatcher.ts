@@ -1,0 +1,186 @@
+import { injectable } from 'inversify';
+import { Inject } from '../decorators/inject.decorators';
+import { MessageType, type Message } from '@pitaya-ts/protocol';
+import type { Agent } from '../agent/agent';
+import { MessageEncoder } from '../agent/message-encoder';
+import type { PitayaConfig } from '../config/pitaya-config';
+import { Context } from '../context/context';
+import { FORWARDER, METRICS_REPORTER, PITAYA_CONFIG, SERVER_INFO } from '../container/tokens';
+import { badRequest, ErrorCode, notFound, PitayaError } from '../errors/pitaya-error';
+import { LOGGER, type Logger } from '../logger';
+import type { MetricsReporter } from '../metrics/metrics-reporter';
+import type { ServerIdentity } from '../server-identity';
+import type { Forwarder } from './forwarder';
+import { parseRoute } from './route';
+import { invokeRoute, isPromiseLike, type RouteReply } from './route-invoker';
+import { RouteTable, type RouteEntry } from './route-table';
+
+/**
+ * Routes each client message to its handler (or, for another server type, to the forwarder) and
+ * answers it. Messages of one session are handled strictly one after another, in arrival order
+ * (Pitaya gives no such guarantee: spec §11); different sessions interleave freely. A session whose
+ * queue fills up stops being read until it drains, so memory per client stays bounded.
+ */
+@injectable('Singleton')
+export class Dispatcher {
+  private readonly queueLimit: number;
+  private inFlight = 0;
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(
+    private readonly routes: RouteTable,
+    private readonly encoder: MessageEncoder,
+    @Inject(FORWARDER) private readonly forwarder: Forwarder,
+    @Inject(SERVER_INFO) private readonly server: ServerIdentity,
+    @Inject(METRICS_REPORTER) private readonly metrics: MetricsReporter,
+    @Inject(LOGGER) private readonly log: Logger,
+    @Inject(PITAYA_CONFIG) config: PitayaConfig,
+  ) {
+    this.queueLimit = config.buffer.handler.sessionQueue;
+  }
+
+  /** Messages being handled right now, across sessions. */
+  get pending(): number {
+    return this.inFlight;
+  }
+
+  /** Resolves when no message is being handled. */
+  idle(): Promise<void> {
+    if (this.inFlight === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** Called by the agent for every decoded Request or Notify, in arrival order. Never throws. */
+  dispatch(agent: Agent, message: Message): void {
+    if (agent.busy) {
+      const inbox = (agent.inbox ??= []);
+      inbox.push(message);
+      if (inbox.length >= this.queueLimit && !agent.paused) {
+        agent.paused = true;
+        agent.connection.pause();
+      }
+      return;
+    }
+    this.run(agent, message);
+  }
+
+  private run(agent: Agent, first: Message): void {
+    agent.busy = true;
+    let message: Message | undefined = first;
+    while (message !== undefined) {
+      const pending = this.handle(agent, message);
+      if (pending !== undefined) {
+        pending.then(() => this.continueWith(agent));
+        return;
+      }
+      message = this.nextOf(agent);
+    }
+  }
+
+  private continueWith(agent: Agent): void {
+    const next = this.nextOf(agent);
+    if (next !== undefined) this.run(agent, next);
+  }
+
+  private nextOf(agent: Agent): Message | undefined {
+    const next = agent.closed ? undefined : agent.inbox?.shift();
+    if (next === undefined) {
+      agent.busy = false;
+      if (agent.paused) {
+        agent.paused = false;
+        if (!agent.closed) agent.connection.resume();
+      }
+    }
+    return next;
+  }
+
+  /** Handles one message; returns a promise only when the work is asynchronous. The promise never rejects. */
+  private handle(agent: Agent, message: Message): Promise<void> | undefined {
+    const startedAt = performance.now();
+    this.inFlight++;
+    let entry: RouteEntry | undefined;
+    let result: RouteReply | Promise<RouteReply>;
+    try {
+      entry = this.routes.handler(message.route);
+      const payload = message.compressed ? this.encoder.inflate(message.data) : message.data;
+      if (entry === undefined) {
+        result = this.forwardOrFail(agent, message, payload);
+      } else {
+        if (message.type === MessageType.Request && entry.notify) throw badRequest('tried to request a notify route');
+        const isNotify = message.type === MessageType.Notify;
+        if (isNotify && !entry.notify) {
+          this.log.debug({ route: entry.route }, 'notify sent to a request route: the reply is discarded');
+        }
+        const ctx = new Context(agent.session, entry.route, message.id, isNotify);
+        result = invokeRoute(entry, ctx, payload);
+      }
+    } catch (error) {
+      this.finish(agent, message, entry, startedAt, undefined, error);
+      return undefined;
+    }
+    if (isPromiseLike<RouteReply>(result)) {
+      return result.then(
+        (reply) => this.finish(agent, message, entry, startedAt, reply, undefined),
+        (error: unknown) => this.finish(agent, message, entry, startedAt, undefined, error ?? new Error('rejected without a reason')),
+      );
+    }
+    this.finish(agent, message, entry, startedAt, result, undefined);
+    return undefined;
+  }
+
+  private forwardOrFail(agent: Agent, message: Message, payload: Uint8Array): Promise<RouteReply> {
+    const route = parseRoute(message.route);
+    if (route.serverType === '' || route.serverType === this.server.type) {
+      const full = route.serverType === '' ? `${this.server.type}.${message.route}` : message.route;
+      throw notFound(`pitaya/handler: ${full} not found`);
+    }
+    agent.session.requestsInFlight++;
+    return this.forwarder.forward(agent.session, message, route, payload).finally(() => {
+      agent.session.requestsInFlight--;
+    });
+  }
+
+  private finish(agent: Agent, message: Message, entry: RouteEntry | undefined, startedAt: number, reply: RouteReply, error: unknown): void {
+    const route = entry?.route ?? message.route;
+    let failure = error;
+    try {
+      failure = this.answer(agent, message, route, reply, error);
+    } catch (unexpected) {
+      // Reached only by a bug or a reply the wire cannot carry; never let it escape into the socket loop.
+      failure = unexpected;
+      this.log.error({ err: unexpected, route }, 'could not answer a message');
+    }
+    this.metrics.messageHandled({
+      route,
+      type: 'handler',
+      ok: failure === undefined,
+      code: failure === undefined ? '' : failure instanceof PitayaError ? failure.code : ErrorCode.Unknown,
+      durationMs: performance.now() - startedAt,
+    });
+    if (--this.inFlight === 0 && this.idleWaiters.length > 0) {
+      const waiters = this.idleWaiters;
+      this.idleWaiters = [];
+      for (const resolve of waiters) resolve();
+    }
+  }
+
+  /** Sends the reply or the error; returns the error that was answered, if any. */
+  private answer(agent: Agent, message: Message, route: string, reply: RouteReply, error: unknown): unknown {
+    const isRequest = message.type === MessageType.Request;
+    if (error === undefined) {
+      if (!isRequest) return undefined;
+      try {
+        agent.send(this.encoder.response(message.id, reply ?? EMPTY));
+        return undefined;
+      } catch (encodeError) {
+        error = new PitayaError(ErrorCode.Unknown, `cannot send the reply of ${route}: ${(encodeError as Error).message}`);
+      }
+    }
+    if (!(error instanceof PitayaError)) this.log.error({ err: error, route }, 'handler failed');
+    if (isRequest) agent.send(this.encoder.errorResponse(message.id, error));
+    else this.log.warn({ route, err: error }, 'notify failed');
+    return error;
+  }
+}
+
+const EMPTY = new Uint8Array(0);

@@ -1,0 +1,250 @@
+import type { Container } from 'inversify';
+import { RouteDictionary } from '@pitaya-ts/protocol';
+import type { Type } from '../container/types';
+import { MetaKey } from '../decorators/metadata-keys';
+import type { PipelineOptions, PipelineTarget, RouteOptions, ServiceOptions } from '../decorators/options';
+import { BootstrapError } from '../errors/bootstrap-error';
+import { isAfterPipeline, isBeforePipeline, type AfterPipeline, type BeforePipeline } from '../pipeline/pipeline.interfaces';
+import type { Serializer } from '../serialize/serializer';
+import { RouteTable, type BodyMode, type RouteEntry } from './route-table';
+
+const LIFECYCLE_METHODS = new Set(['constructor', 'onInit', 'onAfterInit', 'onBeforeShutdown', 'onShutdown']);
+const ROUTE_PART = /^[^.\s]+$/;
+const MAX_ROUTE_BYTES = 255;
+
+/** What the explorer needs. */
+export interface RouteExplorerOptions {
+  readonly serverType: string;
+  /** Default method-name transform (Pitaya's `WithNameFunc`); a class's own `nameTransform` wins. */
+  readonly routeNameTransform?: (method: string) => string;
+  /** Serializer of client payloads (handler routes). */
+  readonly serializer: Serializer;
+  /** Serializer of remote routes without protobuf types. */
+  readonly jsonSerializer: Serializer;
+  /** Serializer of remote routes that declare protobuf types; absent when no protobuf root is configured. */
+  readonly protobufSerializer?: Serializer & { lookup(name: string): unknown };
+  readonly dictionary?: Readonly<Record<string, number>> | 'auto';
+  readonly handlers: readonly Type[];
+  readonly remotes: readonly Type[];
+  readonly pipelines: readonly Type[];
+}
+
+/** A route as its metadata declares it, before any instance exists. */
+interface RouteDescriptor extends Omit<RouteEntry, 'invoke' | 'before' | 'after'> {
+  readonly cls: Type;
+  readonly methodName: string;
+}
+
+/** Routes worked out from metadata alone; `install()` attaches instances and pipelines. */
+export interface ExploredRoutes {
+  /** The table, empty until `install()`. */
+  readonly table: RouteTable;
+  install(container: Container): void;
+}
+
+/**
+ * The only reader of handler, remote, route and pipeline metadata. First, from metadata alone, it
+ * names and checks every route (so naming errors stop start-up before anything is constructed) and
+ * derives the route dictionary; `build()` then binds the instances into the immutable
+ * {@link RouteTable}. Errors name the class and method.
+ */
+export function exploreRoutes(options: RouteExplorerOptions): ExploredRoutes {
+  const handlers = describe(options.handlers, 'handler', options);
+  const remotes = describe(options.remotes, 'remote', options);
+  const dictionary = buildDictionary(options.dictionary, handlers);
+  const table = new RouteTable(dictionary);
+  return {
+    table,
+    install: (container) => {
+      const pipelines = new PipelineResolver(container, options.pipelines);
+      const attach = (d: RouteDescriptor): RouteEntry => {
+        const instance = container.get(d.cls) as Record<string, unknown>;
+        const fn = instance[d.methodName] as (...args: unknown[]) => unknown;
+        const chain = pipelines.for(d);
+        const { cls: _cls, methodName: _method, ...entry } = d;
+        return Object.freeze({
+          ...entry,
+          invoke: fn.bind(instance) as RouteEntry['invoke'],
+          before: Object.freeze(chain.filter(isBeforePipeline) as BeforePipeline[]),
+          after: Object.freeze(chain.filter(isAfterPipeline) as AfterPipeline[]),
+        });
+      };
+      table.install(handlers.map(attach), remotes.map(attach));
+    },
+  };
+}
+
+function describe(classes: readonly Type[], kind: 'handler' | 'remote', options: RouteExplorerOptions): RouteDescriptor[] {
+  const metaKey = kind === 'handler' ? MetaKey.Handler : MetaKey.Remote;
+  const decorator = kind === 'handler' ? '@Handler()' : '@Remote()';
+  const services = new Map<string, string>();
+  const seen = new Map<string, string>();
+  const routes: RouteDescriptor[] = [];
+  for (const cls of classes) {
+    const serviceOptions = Reflect.getOwnMetadata(metaKey, cls) as ServiceOptions | undefined;
+    if (!serviceOptions) {
+      throw new BootstrapError('INVALID_PROVIDER', `${cls.name} is listed in a module's ${kind}s but has no ${decorator} decorator`);
+    }
+    const service = serviceOptions.name ?? defaultServiceName(cls.name);
+    checkPart(service, `${cls.name}: service name "${service}"`);
+    const other = services.get(service);
+    if (other) throw new BootstrapError('DUPLICATE_SERVICE', `${cls.name} and ${other} both declare the ${kind} service "${service}"`);
+    services.set(service, cls.name);
+    const transform = serviceOptions.nameTransform ?? options.routeNameTransform ?? ((m: string) => m);
+    for (const methodName of listMethods(cls.prototype as object)) {
+      const routeOptions = (Reflect.getMetadata(MetaKey.Route, cls.prototype as object, methodName) as RouteOptions | undefined) ?? {};
+      if (routeOptions.ignore) continue;
+      const owner = `${cls.name}.${methodName}`;
+      const method = routeOptions.name ?? transform(methodName);
+      checkPart(method, `${owner}: route name "${method}"`);
+      const route = `${options.serverType}.${service}.${method}`;
+      if (Buffer.byteLength(route) > MAX_ROUTE_BYTES) {
+        throw new BootstrapError('ILLEGAL_ROUTE_NAME', `${owner}: route ${route} is longer than ${MAX_ROUTE_BYTES} bytes, the wire limit`);
+      }
+      const previous = seen.get(route);
+      if (previous) throw new BootstrapError('DUPLICATE_ROUTE', `${route} is declared twice: by ${previous} and ${owner}`);
+      seen.set(route, owner);
+      const bodyMode = bodyModeOf(cls, methodName);
+      routes.push({
+        cls,
+        methodName,
+        route,
+        serverType: options.serverType,
+        service,
+        method,
+        owner,
+        kind,
+        notify: routeOptions.notify === true,
+        bodyMode,
+        requestType: routeOptions.requestType,
+        responseType: routeOptions.responseType,
+        serializer: serializerFor(kind, routeOptions, bodyMode, owner, options),
+      });
+    }
+  }
+  return routes;
+}
+
+/** Resolves pipeline instances once and computes each route's chain. */
+class PipelineResolver {
+  private readonly instances = new Map<Type, object>();
+  private readonly global: { cls: Type; options: PipelineOptions }[];
+
+  constructor(private readonly container: Container, classes: readonly Type[]) {
+    this.global = classes
+      .map((cls) => ({ cls, options: (Reflect.getOwnMetadata(MetaKey.Pipeline, cls) as PipelineOptions | undefined) ?? {} }))
+      .sort((a, b) => (a.options.order ?? 0) - (b.options.order ?? 0));
+    for (const { cls } of this.global) this.instance(cls, 'a module');
+  }
+
+  for(route: RouteDescriptor): object[] {
+    const target: PipelineTarget = route.kind === 'handler' ? 'handlers' : 'remotes';
+    const prototype = route.cls.prototype as object;
+    const classLevel = (Reflect.getOwnMetadata(MetaKey.UsePipelines, route.cls) as Type[] | undefined) ?? [];
+    const methodLevel = (Reflect.getOwnMetadata(MetaKey.UsePipelines, prototype, route.methodName) as Type[] | undefined) ?? [];
+    return [
+      ...this.global
+        .filter((p) => (p.options.appliesTo ?? ['handlers']).includes(target) && matches(p.options.routes, route.route))
+        .map((p) => this.instance(p.cls, route.owner)),
+      ...classLevel.map((p) => this.instance(p, route.owner)),
+      ...methodLevel.map((p) => this.instance(p, route.owner)),
+    ];
+  }
+
+  private instance(cls: Type, usedBy: string): object {
+    let instance = this.instances.get(cls);
+    if (!instance) {
+      if (!Reflect.hasOwnMetadata(MetaKey.Pipeline, cls)) {
+        throw new BootstrapError('INVALID_PIPELINE', `${cls.name} (used by ${usedBy}) is not decorated with @Pipeline()`);
+      }
+      if (!this.container.isBound(cls)) this.container.bind(cls).toSelf().inSingletonScope();
+      instance = this.container.get(cls) as object;
+      if (!isBeforePipeline(instance) && !isAfterPipeline(instance)) {
+        throw new BootstrapError('INVALID_PIPELINE', `${cls.name} is a @Pipeline but has neither a before() nor an after() method`);
+      }
+      this.instances.set(cls, instance);
+    }
+    return instance;
+  }
+}
+
+function serializerFor(kind: 'handler' | 'remote', route: RouteOptions, bodyMode: BodyMode, owner: string, options: RouteExplorerOptions): Serializer {
+  const needsTypes = route.requestType !== undefined || route.responseType !== undefined;
+  if (kind === 'handler') {
+    const serializer = options.serializer as Serializer & { requiresTypes?: boolean; lookup?: (name: string) => unknown };
+    if (serializer.requiresTypes && bodyMode === 'decoded' && route.requestType === undefined) {
+      throw new BootstrapError('INVALID_CONFIG', `${owner} takes a body but declares no requestType; the ${serializer.name} serializer needs @Route({ requestType: 'package.Message' })`);
+    }
+    checkTypes(serializer.lookup?.bind(serializer), route, owner);
+    return serializer;
+  }
+  if (!needsTypes) return options.jsonSerializer;
+  if (!options.protobufSerializer) {
+    throw new BootstrapError('INVALID_CONFIG', `${owner} declares protobuf types but no protobuf definitions are configured (option protobuf: { files } or { root })`);
+  }
+  checkTypes(options.protobufSerializer.lookup.bind(options.protobufSerializer), route, owner);
+  return options.protobufSerializer;
+}
+
+function checkTypes(lookup: ((name: string) => unknown) | undefined, route: RouteOptions, owner: string): void {
+  if (!lookup) return;
+  for (const name of [route.requestType, route.responseType]) {
+    if (name === undefined) continue;
+    try {
+      lookup(name);
+    } catch {
+      throw new BootstrapError('INVALID_CONFIG', `${owner} names the protobuf type "${name}", which the loaded definitions do not contain`);
+    }
+  }
+}
+
+function bodyModeOf(cls: Type, methodName: string): BodyMode {
+  const fn = (cls.prototype as Record<string, unknown>)[methodName] as (...args: unknown[]) => unknown;
+  const types = Reflect.getMetadata('design:paramtypes', cls.prototype as object, methodName) as unknown[] | undefined;
+  const second = types?.[1];
+  if (second === Uint8Array || second === Buffer) return 'raw';
+  if (types ? types.length < 2 : fn.length < 2) return 'none';
+  return 'decoded';
+}
+
+function buildDictionary(dictionary: RouteExplorerOptions['dictionary'], handlers: readonly RouteDescriptor[]): RouteDictionary {
+  if (dictionary === undefined) return new RouteDictionary();
+  const entries = dictionary === 'auto'
+    ? Object.fromEntries([...handlers.map((h) => h.route)].sort().map((route, i) => [route, i + 1]))
+    : dictionary;
+  try {
+    return new RouteDictionary(entries);
+  } catch (error) {
+    throw new BootstrapError('INVALID_CONFIG', `Invalid route dictionary: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+function matches(patterns: PipelineOptions['routes'], route: string): boolean {
+  if (!patterns) return true;
+  return patterns.some((p) => (typeof p === 'string' ? p === route : p.test(route)));
+}
+
+function checkPart(name: string, what: string): void {
+  if (!ROUTE_PART.test(name)) {
+    throw new BootstrapError('ILLEGAL_ROUTE_NAME', `${what} is not a valid route part: it must be non-empty, without "." or spaces`);
+  }
+}
+
+/** `RoomHandler` → `room`; `ChatRemote` → `chat`; `Lobby` → `lobby`. */
+export function defaultServiceName(className: string): string {
+  const base = className.replace(/(Handler|Remote)$/, '') || className;
+  return base.charAt(0).toLowerCase() + base.slice(1);
+}
+
+/** Public methods of a prototype chain (up to Object.prototype): no accessors, no `_private`, no lifecycle hooks. */
+export function listMethods(prototype: object): string[] {
+  const names = new Set<string>();
+  for (let proto: object | null = prototype; proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto) as object | null) {
+    for (const name of Object.getOwnPropertyNames(proto)) {
+      if (names.has(name) || LIFECYCLE_METHODS.has(name) || name.startsWith('_')) continue;
+      const descriptor = Object.getOwnPropertyDescriptor(proto, name);
+      if (descriptor && typeof descriptor.value === 'function') names.add(name);
+    }
+  }
+  return [...names];
+}

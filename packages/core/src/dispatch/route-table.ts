@@ -1,0 +1,87 @@
+import { RouteDictionary } from '@pitaya-ts/protocol';
+import type { Context } from '../context/context';
+import type { AfterPipeline, BeforePipeline } from '../pipeline/pipeline.interfaces';
+import type { Serializer } from '../serialize/serializer';
+
+/** How a route receives its body. */
+export type BodyMode =
+  /** The method takes only the context: the payload is not decoded. */
+  | 'none'
+  /** The method's second parameter is a `Uint8Array`/`Buffer`: the payload as received. */
+  | 'raw'
+  /** The payload decoded by the route's serializer. */
+  | 'decoded';
+
+/** One route, resolved once at start-up. */
+export interface RouteEntry {
+  /** `serverType.service.method`. */
+  readonly route: string;
+  readonly serverType: string;
+  readonly service: string;
+  readonly method: string;
+  /** `ClassName.methodName`, for messages. */
+  readonly owner: string;
+  readonly kind: 'handler' | 'remote';
+  readonly notify: boolean;
+  readonly bodyMode: BodyMode;
+  readonly requestType: string | undefined;
+  readonly responseType: string | undefined;
+  /** Decodes the body and encodes the reply. */
+  readonly serializer: Serializer;
+  readonly invoke: (ctx: Context, body: unknown) => unknown;
+  readonly before: readonly BeforePipeline[];
+  readonly after: readonly AfterPipeline[];
+}
+
+/**
+ * The table of handler and remote routes. It exists from the start of the bootstrap (so any service
+ * can inject it) and is filled exactly once, after every handler is constructed; from then on it
+ * never changes. The only per-message lookup in the framework is the route string in here.
+ */
+export class RouteTable {
+  private readonly handlerIndex = new Map<string, RouteEntry>();
+  private readonly remoteIndex = new Map<string, RouteEntry>();
+  private handlerList: readonly RouteEntry[] = [];
+  private remoteList: readonly RouteEntry[] = [];
+  private installed = false;
+
+  constructor(
+    /** Route compression dictionary announced in the handshake. */
+    readonly dictionary: RouteDictionary = new RouteDictionary(),
+  ) {}
+
+  /** Fills the table; called once by the bootstrap. */
+  install(handlers: readonly RouteEntry[], remotes: readonly RouteEntry[]): void {
+    if (this.installed) throw new Error('the route table is already installed');
+    this.installed = true;
+    this.handlerList = Object.freeze([...handlers]);
+    this.remoteList = Object.freeze([...remotes]);
+    for (const entry of handlers) {
+      // Clients may omit the server type (Pitaya gives 2-part routes the local type).
+      this.handlerIndex.set(entry.route, entry);
+      this.handlerIndex.set(`${entry.service}.${entry.method}`, entry);
+    }
+    for (const entry of remotes) {
+      // Pitaya looks remotes up by `service.method` whatever type the caller wrote.
+      this.remoteIndex.set(`${entry.service}.${entry.method}`, entry);
+    }
+  }
+
+  get handlers(): readonly RouteEntry[] {
+    return this.handlerList;
+  }
+
+  get remotes(): readonly RouteEntry[] {
+    return this.remoteList;
+  }
+
+  /** The handler for a client route (`type.service.method` of this server, or `service.method`). */
+  handler(route: string): RouteEntry | undefined {
+    return this.handlerIndex.get(route);
+  }
+
+  /** The remote for `service.method`. */
+  remote(serviceAndMethod: string): RouteEntry | undefined {
+    return this.remoteIndex.get(serviceAndMethod);
+  }
+}

@@ -1,0 +1,110 @@
+import type { HandshakeRequest } from '@pitaya-ts/protocol';
+import { assertNoForbiddenKeys, parseUntrustedJson } from '../serialize/safe-json';
+
+/**
+ * A client's session, as handlers see it. On a frontend it is the live connection's session; on a
+ * backend it is a copy sent along with a forwarded request, whose changes reach the frontend only
+ * through `bind()` and `pushToFront()` (Pitaya's frontend/backend sessions).
+ */
+export interface Session {
+  /** Session id, unique in the frontend process that holds the connection. */
+  readonly id: number;
+  /** The bound user id; `undefined` until `bind()`. */
+  readonly uid: string | undefined;
+  /** True on the frontend that holds the connection. */
+  readonly isFrontend: boolean;
+  /** Id of the frontend server holding the connection (this server's id on a frontend). */
+  readonly frontendId: string;
+  /** The session id on that frontend (equal to `id` on a frontend). */
+  readonly frontendSessionId: number;
+  /** The client's address as the acceptor saw it (empty on a backend). */
+  readonly remoteAddress: string;
+  /** The handshake the client sent (frontend only). */
+  readonly handshake: HandshakeRequest | undefined;
+
+  /** Binds a user id; runs the bind callbacks (on the frontend too, when called on a backend). */
+  bind(uid: string): Promise<void>;
+  /** Pushes `route` with `body` to the client. */
+  push(route: string, body: unknown): Promise<void>;
+  /** Sends a kick packet and closes the connection. */
+  kick(): Promise<void>;
+  /** Sends this session's data to its frontend (backend only; a frontend rejects). */
+  pushToFront(): Promise<void>;
+  /** Runs `callback` when the connection closes (frontend only; a backend throws). */
+  onClose(callback: () => void | Promise<void>): void;
+
+  get<T = unknown>(key: string): T | undefined;
+  set(key: string, value: unknown): void;
+  has(key: string): boolean;
+  remove(key: string): void;
+  clear(): void;
+  /** A copy of all session data. */
+  data(): Record<string, unknown>;
+  /** Replaces all session data. */
+  setData(data: Record<string, unknown>): void;
+  /** Session data as the JSON that travels in RPCs (`protos.Session.data`). */
+  encodedData(): string;
+  /** Replaces all data from RPC JSON; empty input changes nothing (Pitaya's `SetDataEncoded`). */
+  setEncodedData(json: string | Uint8Array): void;
+}
+
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** Data handling shared by frontend and backend sessions. */
+export abstract class SessionData {
+  private values: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+  private encoded: string | undefined = '{}';
+
+  get<T = unknown>(key: string): T | undefined {
+    return this.values[key] as T | undefined;
+  }
+
+  set(key: string, value: unknown): void {
+    if (FORBIDDEN_KEYS.has(key)) throw new Error(`session data key "${key}" is not allowed`);
+    this.values[key] = value;
+    this.encoded = undefined;
+  }
+
+  has(key: string): boolean {
+    return key in this.values;
+  }
+
+  remove(key: string): void {
+    delete this.values[key];
+    this.encoded = undefined;
+  }
+
+  clear(): void {
+    this.values = Object.create(null) as Record<string, unknown>;
+    this.encoded = '{}';
+  }
+
+  data(): Record<string, unknown> {
+    return { ...this.values };
+  }
+
+  setData(data: Record<string, unknown>): void {
+    assertNoForbiddenKeys(data);
+    this.values = Object.assign(Object.create(null) as Record<string, unknown>, data);
+    this.encoded = undefined;
+  }
+
+  encodedData(): string {
+    // Encoded lazily: Pitaya re-encodes on every mutation, though most sessions never leave the frontend.
+    this.encoded ??= JSON.stringify(this.values, (_k, v: unknown) =>
+      v instanceof Uint8Array ? Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64') : v,
+    );
+    return this.encoded;
+  }
+
+  setEncodedData(json: string | Uint8Array): void {
+    const text = typeof json === 'string' ? json : Buffer.from(json.buffer, json.byteOffset, json.byteLength).toString('utf8');
+    if (text.length === 0) return;
+    const parsed = parseUntrustedJson(text);
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+      throw new Error('session data must be a JSON object');
+    }
+    this.values = Object.assign(Object.create(null) as Record<string, unknown>, parsed);
+    this.encoded = text;
+  }
+}
