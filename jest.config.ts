@@ -24,7 +24,10 @@ const config: Config = {
   testMatch: ['**/test/**/*.test.ts'],
   setupFiles: ['reflect-metadata'],
   // Tests run against sources; spawned server processes run the tsc build (npm test builds first).
-  moduleNameMapper: { '^@pitaya-ts/([^/]+)$': '<rootDir>/packages/$1/src' },
+  moduleNameMapper: {
+    '^@pitaya-ts/([^/]+)$': '<rootDir>/packages/$1/src',
+    '^@pitaya-ts/([^/]+)/(.+)$': '<rootDir>/packages/$1/src/$2',
+  },
   transform: {
     '^.+\\.ts$': swc,
     // inversify >= 8 and @inversifyjs/* ship ESM only: swc turns them into CommonJS for Jest on Node 20.

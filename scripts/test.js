@@ -6,6 +6,7 @@
 const { spawnSync } = require('node:child_process');
 const path = require('node:path');
 const { ensureSystemDeps } = require('./system-deps');
+const { build } = require('./build');
 
 const root = path.resolve(__dirname, '..');
 const bin = (name) => path.join(root, 'node_modules', '.bin', name);
@@ -15,6 +16,6 @@ function step(cmd, args) {
 }
 
 ensureSystemDeps();
-step(bin('tsc'), ['-b']);
+build();
 step(bin('tsc'), ['-p', 'tsconfig.test.json']);
 step(bin('jest'), [...(process.env.CI ? ['--ci'] : []), ...process.argv.slice(2)]);

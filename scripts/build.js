@@ -1,0 +1,34 @@
+#!/usr/bin/env node
+// `npm run build`: compiles every package with TypeScript (tsc -b), then builds the chat page's
+// browser bundle of @pitaya-ts/client with esbuild and copies the page next to the compiled chat.
+'use strict';
+const { spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const root = path.resolve(__dirname, '..');
+
+function build() {
+  const tsc = spawnSync(path.join(root, 'node_modules', '.bin', 'tsc'), ['-b'], { cwd: root, stdio: 'inherit' });
+  if (tsc.status !== 0) process.exit(tsc.status ?? 1);
+  const out = path.join(root, 'apps', 'chat', 'dist', 'web');
+  fs.mkdirSync(out, { recursive: true });
+  for (const file of fs.readdirSync(path.join(root, 'apps', 'chat', 'web'))) {
+    fs.copyFileSync(path.join(root, 'apps', 'chat', 'web', file), path.join(out, file));
+  }
+  require('esbuild').buildSync({
+    entryPoints: [path.join(root, 'packages', 'client', 'src', 'index.ts')],
+    bundle: true,
+    format: 'iife',
+    globalName: 'PitayaClient',
+    platform: 'browser',
+    target: ['es2020'],
+    minify: true,
+    sourcemap: false,
+    outfile: path.join(out, 'pitaya-client.js'),
+    logLevel: 'warning',
+  });
+}
+
+module.exports = { build };
+if (require.main === module) build();
