@@ -20,8 +20,9 @@ import { Timers } from '../timers/timers';
 type State = 'created' | 'starting' | 'running' | 'closing' | 'closed';
 
 /**
- * A built application. `start()` runs the init hooks, opens the acceptors and starts the Pitaya
- * modules (service discovery last, so the server is announced only once it can serve); `close()`
+ * A built application. `start()` runs the init hooks, initializes the Pitaya modules, opens the
+ * acceptors, then runs the modules' `afterInit` (service discovery announces the server there, once
+ * it can serve); `close()`
  * stops accepting, lets in-flight messages finish, closes sessions and runs the shutdown hooks in
  * reverse order.
  */
@@ -85,8 +86,9 @@ export class PitayaApplication {
     try {
       await runHook(this.lifecycle, 'onInit');
       await runHook(this.lifecycle, 'onAfterInit');
+      await this.modules.init();
       if (this.server.frontend) await this.openAcceptors();
-      await this.modules.start();
+      await this.modules.afterInit();
     } catch (error) {
       this.log.error({ err: error }, 'start-up failed');
       await this.close();

@@ -12,7 +12,7 @@ import { PITAYA_CONFIG_KEYS, type PitayaConfig } from '../config/pitaya-config';
 import { bindProviders, checkDependenciesBound, checkParameterTypes, providerToken, resolveOrFail } from '../container/container-builder';
 import { scanModules } from '../container/module-scanner';
 import {
-  FORWARDER, GROUPS, LOGGER, METRICS_REPORTER, PITAYA_CONFIG, RPC_CLIENT, SERIALIZER, SERVER_INFO, USER_MESSENGER,
+  FORWARDER, GROUPS, LOGGER, METRICS_REPORTER, PITAYA_CONFIG, PROTOBUF_SERIALIZER, RPC_CLIENT, SERIALIZER, SERVER_INFO, USER_MESSENGER,
 } from '../container/tokens';
 import type { ModuleImport, Provider, ServiceIdentifier, Type } from '../container/types';
 import { Dispatcher } from '../dispatch/dispatcher';
@@ -93,6 +93,7 @@ export class Pitaya {
     container.bind(PITAYA_CONFIG).toConstantValue(config);
     container.bind(LOGGER).toConstantValue(log);
     container.bind(SERIALIZER).toConstantValue(serializer);
+    if (protobufSerializer) container.bind(PROTOBUF_SERIALIZER).toConstantValue(protobufSerializer);
     container.bind(RouteTable).toConstantValue(explored.table);
     container.bind(RouteDictionary).toConstantValue(explored.table.dictionary);
     for (const cls of FRAMEWORK_CLASSES) container.bind(cls).toSelf().inSingletonScope();

@@ -49,8 +49,7 @@ export function bindProviders(container: Container, providers: readonly Provider
         })
         .inSingletonScope();
     } else if ('useExisting' in provider) {
-      const target = (provider as ExistingProvider).useExisting;
-      bind.toDynamicValue((ctx) => ctx.get(target)).inSingletonScope();
+      bind.toService((provider as ExistingProvider).useExisting);
     } else {
       throw new BootstrapError('INVALID_PROVIDER', `Provider for ${tokenName(token)} has none of useClass, useValue, useFactory, useExisting`);
     }

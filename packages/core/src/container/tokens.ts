@@ -18,3 +18,5 @@ export const METRICS_REPORTER = Symbol.for('pitaya-ts:MetricsReporter');
 export const FORWARDER = Symbol.for('pitaya-ts:Forwarder');
 /** The {@link RpcClient} for user RPCs (cluster mode). */
 export const RPC_CLIENT = Symbol.for('pitaya-ts:RpcClient');
+/** The {@link ProtobufSerializer} of the `protobuf` option, bound only when that option is given. */
+export const PROTOBUF_SERIALIZER = Symbol.for('pitaya-ts:ProtobufSerializer');

@@ -17,6 +17,12 @@ export interface RouteOptions {
   readonly notify?: boolean;
   /** Not a route at all. */
   readonly ignore?: boolean;
+  /**
+   * Pass the body as the received bytes, undecoded. Inferred when the second parameter is typed
+   * `Uint8Array` or `Buffer` and the method carries any decorator (TypeScript emits parameter types
+   * only for decorated methods).
+   */
+  readonly raw?: boolean;
   /** Protobuf message type of the body (fully qualified, e.g. `chat.JoinRequest`), for the protobuf serializer and remotes. */
   readonly requestType?: string;
   /** Protobuf message type of the reply. */

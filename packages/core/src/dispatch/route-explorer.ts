@@ -104,7 +104,7 @@ function describe(classes: readonly Type[], kind: 'handler' | 'remote', options:
       const previous = seen.get(route);
       if (previous) throw new BootstrapError('DUPLICATE_ROUTE', `${route} is declared twice: by ${previous} and ${owner}`);
       seen.set(route, owner);
-      const bodyMode = bodyModeOf(cls, methodName);
+      const bodyMode = routeOptions.raw ? 'raw' : bodyModeOf(cls, methodName);
       routes.push({
         cls,
         methodName,

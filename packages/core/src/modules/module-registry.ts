@@ -4,11 +4,15 @@ import { BootstrapError } from '../errors/bootstrap-error';
 import { LOGGER, type Logger } from '../logger';
 
 /**
- * A Pitaya-style module: a long-lived part started after the acceptors and stopped in reverse
- * order (service discovery, RPC server and client, unique session, binary, your own).
+ * A Pitaya-style module: a long-lived part with its own lifecycle (service discovery, RPC server
+ * and client, unique session, binary, your own), stopped in reverse order. Every `init` runs before
+ * the acceptors open and every `afterInit` after, so a module that announces the server (service
+ * discovery) does it in `afterInit`, once clients can be served.
  */
 export interface PitayaModule {
+  /** Prepare: connect, listen, load. */
   init?(): void | Promise<void>;
+  /** Go live: runs once the acceptors are listening. */
   afterInit?(): void | Promise<void>;
   beforeShutdown?(): void | Promise<void>;
   shutdown?(): void | Promise<void>;
@@ -52,16 +56,25 @@ export class ModuleRegistry {
     return this.entries.map((e) => e.module).filter(isSessionModule);
   }
 
-  async start(): Promise<void> {
+  /** Runs every `init`, in order; registration closes. */
+  async init(): Promise<void> {
     this.started = true;
+    await this.each('init');
+  }
+
+  /** Runs every `afterInit`, in order. */
+  async afterInit(): Promise<void> {
+    await this.each('afterInit');
+  }
+
+  private async each(phase: 'init' | 'afterInit'): Promise<void> {
     for (const { name, module } of this.entries) {
       try {
-        await module.init?.();
+        await module[phase]?.();
       } catch (error) {
-        throw new BootstrapError('PROVIDER_FAILED', `module ${name} failed to start: ${(error as Error).message}`, { cause: error });
+        throw new BootstrapError('PROVIDER_FAILED', `module ${name} failed to start (${phase}): ${(error as Error).message}`, { cause: error });
       }
     }
-    for (const { module } of this.entries) await module.afterInit?.();
   }
 
   async beforeShutdown(): Promise<void> {

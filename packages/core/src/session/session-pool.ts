@@ -5,9 +5,10 @@ import { SERVER_INFO } from '../container/tokens';
 import { LOGGER, type Logger } from '../logger';
 import type { ServerIdentity } from '../server-identity';
 import { FrontendSession, type SessionLink, type SessionRegistry } from './frontend-session';
+import type { Session } from './session';
 
-/** A bind callback; throwing refuses the bind. */
-export type SessionCallback = (session: FrontendSession) => void | Promise<void>;
+/** A session callback; a bind callback that throws refuses the bind. Backend binds run them with a backend session. */
+export type SessionCallback = (session: Session) => void | Promise<void>;
 /** Checks a client's handshake; throwing answers code 400 and closes the connection. */
 export type HandshakeValidator = (handshake: HandshakeRequest, session: FrontendSession) => void | Promise<void>;
 
@@ -95,7 +96,7 @@ export class SessionPool implements SessionRegistry {
     if (session.closed) throw new Error('session is closed');
     session.uid = uid;
     try {
-      for (const callback of this.bindCallbacks) await callback(session);
+      await this.runBindCallbacks(session);
     } catch (error) {
       session.uid = undefined;
       throw error;
@@ -108,12 +109,22 @@ export class SessionPool implements SessionRegistry {
     }
     this.byUid.set(uid, session);
     try {
-      for (const callback of this.afterBindCallbacks) await callback(session);
+      await this.runAfterBindCallbacks(session);
     } catch (error) {
       if (this.byUid.get(uid) === session) this.byUid.delete(uid);
       session.uid = undefined;
       throw error;
     }
+  }
+
+  /** Runs the `onSessionBind` callbacks (also used for binds made on a backend). */
+  async runBindCallbacks(session: Session): Promise<void> {
+    for (const callback of this.bindCallbacks) await callback(session);
+  }
+
+  /** Runs the `onAfterSessionBind` callbacks. */
+  async runAfterBindCallbacks(session: Session): Promise<void> {
+    for (const callback of this.afterBindCallbacks) await callback(session);
   }
 
   /** Bookkeeping when a connection closed: called once by the agent. */
