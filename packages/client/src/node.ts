@@ -11,7 +11,7 @@ import type { Transport, TransportHandlers } from './transport/transport';
 
 export * from './index';
 
-/** {@link ClientOptions} plus TLS options for `tls://` URLs (e.g. `ca`, `rejectUnauthorized`). */
+/** {@link ClientOptions} plus TLS options for `tls://` and `wss://` URLs (e.g. `ca`, `rejectUnauthorized`). */
 export interface NodeClientOptions extends ClientOptions {
   tls?: ConnectionOptions;
 }
@@ -35,6 +35,16 @@ export class PitayaClient extends BrowserPitayaClient {
       const target = { ...parseHostPort(url), tls: scheme === 'tls' ? (options.tls ?? {}) : undefined };
       return openTcpTransport(target, handlers, signal);
     }
-    return super.openTransport(url, { ...options, WebSocket: options.WebSocket ?? WebSocket }, handlers, signal);
+    return super.openTransport(url, { ...options, WebSocket: options.WebSocket ?? webSocketWith(options.tls) }, handlers, signal);
   }
+}
+
+/** The `ws` constructor, with TLS options applied to `wss://` connections when given. */
+function webSocketWith(tls: ConnectionOptions | undefined): typeof WebSocket {
+  if (!tls) return WebSocket;
+  return class extends WebSocket {
+    constructor(address: string | URL, protocols?: string | string[]) {
+      super(address, protocols, tls);
+    }
+  } as typeof WebSocket;
 }
