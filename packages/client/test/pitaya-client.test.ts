@@ -1,7 +1,7 @@
 import { ErrorCode, MessageType, utf8Decode, utf8Encode } from '@pitaya-ts/protocol';
 import { ClientError, PitayaClient } from '../src/node';
 import { TestServer, type TestServerOptions, type TransportKind } from './support/test-server';
-import { selfSignedCertificate } from './support/self-signed';
+import { selfSignedCertificate } from '@pitaya-ts/testing';
 
 const servers: TestServer[] = [];
 const clients: PitayaClient[] = [];

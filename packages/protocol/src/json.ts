@@ -29,7 +29,7 @@ export function goJsonStringify(value: unknown): string {
 
 /**
  * Orders strings by Unicode code point, i.e. by their UTF-8 bytes, which is how Go sorts map keys
- * (plain `<` compares UTF-16 units and misplaces U+E000..U+FFFF against astral characters). @internal
+ * (plain `<` compares UTF-16 units and misplaces U+E000..U+FFFF against astral characters).
  */
 export function compareCodePoints(a: string, b: string): number {
   const n = Math.min(a.length, b.length);

@@ -3,7 +3,7 @@ import type { Acceptor, AcceptorAddress, AcceptorContext } from '../acceptors/ac
 import { AgentServices } from '../agent/agent-factory';
 import { HeartbeatScheduler } from '../agent/heartbeat-scheduler';
 import type { PitayaConfig } from '../config/pitaya-config';
-import { METRICS_REPORTER, RPC_CLIENT } from '../container/tokens';
+import { METRICS_REPORTER, RPC_CLIENT, USER_MESSENGER } from '../container/tokens';
 import type { ServiceIdentifier } from '../container/types';
 import { Dispatcher } from '../dispatch/dispatcher';
 import type { RouteTable } from '../dispatch/route-table';
@@ -15,6 +15,7 @@ import { ModuleRegistry } from '../modules/module-registry';
 import type { RpcCallOptions, RpcClient } from '../rpc/rpc-client';
 import type { ServerIdentity } from '../server-identity';
 import { SessionPool } from '../session/session-pool';
+import type { UserMessenger } from '../session/user-messenger';
 import { Timers } from '../timers/timers';
 
 type State = 'created' | 'starting' | 'running' | 'closing' | 'closed';
@@ -78,6 +79,19 @@ export class PitayaApplication {
   /** Calls a remote on one server by id (cluster mode). */
   rpcTo<T = unknown>(serverId: string, route: string, arg?: unknown, options?: RpcCallOptions): Promise<T> {
     return this.container.get<RpcClient>(RPC_CLIENT).callTo<T>(serverId, route, arg, options);
+  }
+
+  /**
+   * Pushes to users wherever they are connected (Pitaya's `SendPushToUsers`): `frontendType` is the
+   * type of the frontends holding them (required on a backend). Resolves with the uids not reached.
+   */
+  sendPushToUsers(route: string, body: unknown, uids: readonly string[], frontendType?: string): Promise<string[]> {
+    return this.container.get<UserMessenger>(USER_MESSENGER).pushToUsers(route, body, uids, frontendType);
+  }
+
+  /** Kicks users wherever they are connected (Pitaya's `SendKickToUsers`). Resolves with the uids not kicked. */
+  sendKickToUsers(uids: readonly string[], frontendType?: string): Promise<string[]> {
+    return this.container.get<UserMessenger>(USER_MESSENGER).kickUsers(uids, frontendType);
   }
 
   async start(): Promise<void> {

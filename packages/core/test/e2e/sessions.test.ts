@@ -1,5 +1,5 @@
 import { MessageType, PacketType } from '@pitaya-ts/protocol';
-import { Context, Handler, Module, SessionPool, type FrontendSession, type PitayaApplication } from '@pitaya-ts/core';
+import { Context, Handler, Module, SessionPool, type PitayaApplication, type Session } from '@pitaya-ts/core';
 import { json, RawClient } from '../support/raw-client';
 import { startApp } from '../support/app';
 
@@ -38,7 +38,7 @@ describe('sessions', () => {
   beforeAll(async () => {
     ({ app, tcpPort: port } = await startApp(AppModule));
     const pool = app.sessions;
-    pool.onSessionBind((s: FrontendSession) => {
+    pool.onSessionBind((s: Session) => {
       events.push(`bind:${s.uid}`);
       if (s.uid === 'banned') throw new Error('this user is banned');
     });

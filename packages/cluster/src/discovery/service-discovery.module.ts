@@ -1,0 +1,25 @@
+import { injectable } from 'inversify';
+import { Inject, SERVER_INFO, type PitayaModule, type ServerIdentity } from '@pitaya-ts/core';
+import { GrpcRpcServer } from '../rpc/grpc-rpc-server';
+import { SERVICE_DISCOVERY, type ServiceDiscovery } from './service-discovery';
+
+/**
+ * Announces this server once it can serve (`afterInit`, after the acceptors opened), with the gRPC
+ * address its RPC server listens on, and withdraws it first at shutdown.
+ */
+@injectable('Singleton')
+export class ServiceDiscoveryModule implements PitayaModule {
+  constructor(
+    @Inject(SERVICE_DISCOVERY) private readonly discovery: ServiceDiscovery,
+    private readonly rpcServer: GrpcRpcServer,
+    @Inject(SERVER_INFO) private readonly self: ServerIdentity,
+  ) {}
+
+  afterInit(): Promise<void> {
+    return this.discovery.start({ ...this.self, metadata: { ...this.self.metadata, ...this.rpcServer.advertisedMetadata } });
+  }
+
+  beforeShutdown(): Promise<void> {
+    return this.discovery.stop();
+  }
+}

@@ -1,0 +1,68 @@
+import { injectable } from 'inversify';
+import { Inject, LOGGER, PITAYA_CONFIG, SERVER_INFO, SessionPool, type Logger, type PitayaConfig, type PitayaModule, type ServerIdentity, type Session } from '@pitaya-ts/core';
+import { GrpcRpcClient } from '../rpc/grpc-rpc-client';
+import { RemoteService, type RemoteBindingListener } from '../rpc/remote-service';
+import { BindingStorageModule } from './binding-storage.module';
+
+/**
+ * Pitaya's unique session module: a uid lives in one session per frontend type. When a uid binds,
+ * a local session holding it is kicked, and the frontend of the same type that held it (found
+ * through the binding storage) is told to kick its session. Unlike Go Pitaya (#463), a kick that
+ * fails never blocks the new login: the old session is closed instead, and remote failures are logged.
+ */
+@injectable('Singleton')
+export class UniqueSessionModule implements PitayaModule, RemoteBindingListener {
+  private unsubscribe: (() => void) | undefined;
+
+  constructor(
+    private readonly pool: SessionPool,
+    private readonly remote: RemoteService,
+    private readonly grpc: GrpcRpcClient,
+    private readonly bindings: BindingStorageModule,
+    @Inject(SERVER_INFO) private readonly self: ServerIdentity,
+    @Inject(PITAYA_CONFIG) private readonly config: PitayaConfig,
+    @Inject(LOGGER) private readonly log: Logger,
+  ) {}
+
+  init(): void {
+    if (!this.self.frontend || !this.config.session.unique) return;
+    this.unsubscribe = this.pool.onSessionBind((session) => this.onBind(session));
+    this.remote.addBindingListener(this);
+  }
+
+  shutdown(): void {
+    this.unsubscribe?.();
+  }
+
+  /** Another frontend bound `uid`: drop ours. */
+  async onUserBind(uid: string, frontendId: string): Promise<void> {
+    if (frontendId === this.self.id) return;
+    await this.kickLocal(uid, undefined);
+  }
+
+  private async onBind(session: Session): Promise<void> {
+    const uid = session.uid!;
+    await this.kickLocal(uid, session);
+    if (!this.bindings.enabled) return;
+    let holder: string;
+    try {
+      holder = await this.bindings.getUserFrontendId(uid, this.self.type);
+    } catch {
+      return; // not bound anywhere
+    }
+    if (holder === this.self.id) return;
+    await this.grpc.sessionBindRemote(holder, { uid, fid: this.self.id }).catch((error: unknown) =>
+      this.log.warn({ err: error, uid, frontend: holder }, 'could not tell the previous frontend to drop the user'),
+    );
+  }
+
+  private async kickLocal(uid: string, keep: Session | undefined): Promise<void> {
+    const old = this.pool.getByUid(uid);
+    if (!old || old === keep) return;
+    try {
+      await old.kick();
+    } catch {
+      old.close('replaced by a newer session');
+    }
+  }
+}

@@ -1,0 +1,44 @@
+import { Context, Remote, Route, SessionPool } from '@pitaya-ts/core';
+import { decodeKickMsg, decodeSession, encodeKickAnswer, encodeResponse } from '../protos/pitaya-codecs';
+
+const ACK_RESPONSE = encodeResponse({ data: Buffer.from('ack') });
+
+/**
+ * Pitaya's `sys` remote (`sys.bindsession`, `sys.pushsession`, `sys.kick`): how a backend, ours or
+ * Go's, changes a session that lives on this frontend. Arguments and replies are Pitaya's protobuf
+ * messages; errors travel as PIT-000 like Go's plain errors.
+ */
+@Remote({ name: 'sys', nameTransform: (method) => method.toLowerCase() })
+export class SysRemote {
+  constructor(private readonly pool: SessionPool) {}
+
+  /** Binds a uid to a frontend session (runs this frontend's bind callbacks). */
+  @Route({ raw: true })
+  async bindSession(_ctx: Context, body: Uint8Array): Promise<Uint8Array> {
+    const message = decodeSession(body);
+    const session = this.pool.get(message.id);
+    if (!session) throw new Error('session not found');
+    await session.bind(message.uid);
+    return ACK_RESPONSE;
+  }
+
+  /** Replaces a frontend session's data with the backend's copy (empty data changes nothing). */
+  @Route({ raw: true })
+  pushSession(_ctx: Context, body: Uint8Array): Uint8Array {
+    const message = decodeSession(body);
+    const session = this.pool.get(message.id);
+    if (!session) throw new Error('session not found');
+    session.setEncodedData(message.data);
+    return ACK_RESPONSE;
+  }
+
+  /** Kicks the session bound to a uid. */
+  @Route({ raw: true })
+  async kick(_ctx: Context, body: Uint8Array): Promise<Uint8Array> {
+    const message = decodeKickMsg(body);
+    const session = this.pool.getByUid(message.userId);
+    if (!session) throw new Error('session not found');
+    await session.kick();
+    return encodeKickAnswer({ kicked: true });
+  }
+}

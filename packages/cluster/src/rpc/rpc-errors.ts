@@ -1,0 +1,31 @@
+import { status as GrpcStatus, type ServiceError } from '@grpc/grpc-js';
+import { ErrorCode, PitayaError, toErrorPayload } from '@pitaya-ts/core';
+import type { ProtoError, ProtoInit } from '../protos/proto-types';
+
+/** A `protos.Error` for any thrown value: the code of a `PitayaError`, else PIT-000. */
+export function toProtoError(error: unknown): ProtoInit<ProtoError> {
+  const payload = toErrorPayload(error);
+  return { code: payload.code, msg: payload.msg ?? '', metadata: payload.metadata ?? {} };
+}
+
+/** The `PitayaError` carried by a `protos.Response` (Go leaves the code empty for plain errors: PIT-000). */
+export function fromProtoError(error: ProtoError): PitayaError {
+  return new PitayaError(error.code || ErrorCode.Unknown, error.msg, { ...error.metadata });
+}
+
+/**
+ * A transport failure as the client of the RPC sees it: a deadline becomes PIT-408 like Pitaya's
+ * request timeouts (with the timeout, route and server in the metadata); an unreachable server
+ * PIT-500 naming it.
+ */
+export function fromGrpcError(error: ServiceError, server: { id: string; type: string }, route: string, timeoutMs: number): PitayaError {
+  if (error.code === GrpcStatus.DEADLINE_EXCEEDED) {
+    return new PitayaError(ErrorCode.RequestTimeout, 'rpc client: request timeout', {
+      timeout: `${timeoutMs}ms`, route, server: server.id,
+    });
+  }
+  if (error.code === GrpcStatus.UNAVAILABLE || error.code === GrpcStatus.CANCELLED) {
+    return new PitayaError(ErrorCode.Internal, `rpc client: server ${server.type} ${server.id} is unavailable (${error.details || 'connection failed'})`, { route, server: server.id });
+  }
+  return new PitayaError(ErrorCode.Unknown, `rpc client: ${error.details || error.message}`, { route, server: server.id });
+}

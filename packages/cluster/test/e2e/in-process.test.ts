@@ -1,0 +1,76 @@
+import { startEtcd, waitFor, type EtcdHandle } from '@pitaya-ts/testing';
+import { Context, createLogger, Handler, Module, Pitaya, Remote, ws, type PitayaApplication, type ModuleImport } from '@pitaya-ts/core';
+import { PitayaClient } from '@pitaya-ts/client/node';
+import { ClusterModule, SERVICE_DISCOVERY, type ServiceDiscovery } from '@pitaya-ts/cluster';
+
+@Handler('room')
+class RoomHandler {
+  async join(ctx: Context, body: { name: string }): Promise<unknown> {
+    await ctx.session.bind(body.name);
+    ctx.session.set('room', 'lobby');
+    await ctx.session.pushToFront();
+    await ctx.session.push('onJoined', { you: body.name });
+    return { joined: body.name, frontend: ctx.session.frontendId.length > 0 };
+  }
+}
+@Remote('room')
+class RoomRemote {
+  members(_ctx: Context, body: { room: string }): unknown {
+    return { room: body.room, members: ['a', 'b'] };
+  }
+}
+@Handler('entry')
+class EntryHandler {
+  whoami(ctx: Context): unknown {
+    return { uid: ctx.session.uid ?? null, room: ctx.session.get('room') ?? null };
+  }
+}
+
+describe('cluster in one process: frontend + backend over real etcd and gRPC', () => {
+  let etcd: EtcdHandle;
+  const apps: PitayaApplication[] = [];
+  const start = async (root: ModuleImport, serverType: string, frontend: boolean): Promise<PitayaApplication> => {
+    const app = await Pitaya.create(root, {
+      serverType,
+      frontend,
+      acceptors: frontend ? [ws({ port: 0, host: '127.0.0.1' })] : [],
+      logger: createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
+      env: {},
+    });
+    await app.start();
+    apps.push(app);
+    return app;
+  };
+
+  beforeAll(async () => {
+    etcd = await startEtcd();
+  });
+  afterAll(async () => {
+    for (const app of apps.reverse()) await app.close();
+    await etcd?.stop();
+  });
+
+  it('forwards to a backend, carries bind/pushToFront/push back, and serves user RPCs', async () => {
+    const cluster = ClusterModule.forRoot({
+      etcd: { endpoints: [etcd.endpoint], prefix: `t-${Date.now()}/` },
+      config: { cluster: { rpc: { server: { grpc: { port: 0, host: '127.0.0.1' } } }, sd: { etcd: { heartbeat: { ttl: '5s' } } } } },
+    });
+    @Module({ imports: [cluster], handlers: [RoomHandler], remotes: [RoomRemote] }) class BackendModule {}
+    @Module({ imports: [cluster], handlers: [EntryHandler] }) class FrontendModule {}
+    const backend = await start(BackendModule, 'room', false);
+    const frontend = await start(FrontendModule, 'connector', true);
+    const sd = frontend.get<ServiceDiscovery>(SERVICE_DISCOVERY);
+    await waitFor(() => sd.getServersByType('room').length === 1, { timeoutMs: 5000, message: 'backend not discovered' });
+
+    const client = await PitayaClient.connect(`ws://127.0.0.1:${frontend.listening[0]!.port}`);
+    const pushes: unknown[] = [];
+    client.on('onJoined', (b) => pushes.push(b));
+    expect(await client.request('room.room.join', { name: 'ana' })).toEqual({ joined: 'ana', frontend: true });
+    expect(await client.request('connector.entry.whoami')).toEqual({ uid: 'ana', room: 'lobby' });
+    await waitFor(() => pushes.length === 1);
+    expect(pushes).toEqual([{ you: 'ana' }]);
+    expect(await frontend.rpc('room.room.members', { room: 'x' })).toEqual({ room: 'x', members: ['a', 'b'] });
+    await expect(backend.rpc('room.room.members', {})).rejects.toThrow('may be processed locally');
+    await client.close();
+  }, 30_000);
+});

@@ -1,0 +1,149 @@
+import { Etcd3 } from 'etcd3';
+import type { UserMessenger } from '@pitaya-ts/core';
+import { EtcdGroups, GroupErrorMessage } from '@pitaya-ts/cluster';
+import { startEtcd, waitFor, type EtcdHandle } from '@pitaya-ts/testing';
+import { uniquePrefix } from '../helpers';
+
+let etcd: EtcdHandle;
+let raw: Etcd3;
+const open: EtcdGroups[] = [];
+
+beforeAll(async () => {
+  etcd = await startEtcd();
+  raw = new Etcd3({ hosts: etcd.endpoint });
+});
+
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((g) => g.close()));
+});
+
+afterAll(async () => {
+  raw?.close();
+  await etcd?.stop();
+});
+
+interface PushCall {
+  readonly route: string;
+  readonly body: unknown;
+  readonly uids: readonly string[];
+  readonly frontendType: string | undefined;
+}
+
+function messenger(failed: string[] = []): UserMessenger & { calls: PushCall[] } {
+  const calls: PushCall[] = [];
+  return {
+    calls,
+    pushToUsers: async (route, body, uids, frontendType) => {
+      calls.push({ route, body, uids, frontendType });
+      return failed;
+    },
+    kickUsers: async () => [],
+  };
+}
+
+function groups(prefix: string, m: UserMessenger = messenger()): EtcdGroups {
+  const g = new EtcdGroups({ endpoints: [etcd.endpoint], prefix }, { messenger: m });
+  open.push(g);
+  return g;
+}
+
+describe('EtcdGroups', () => {
+  it("stores groups with Pitaya's key layout and answers every query", async () => {
+    const prefix = uniquePrefix();
+    const g = groups(prefix);
+    await g.create('room-1');
+    expect(await raw.get(`${prefix}groups/room-1`).string()).toBe('');
+    await g.add('room-1', 'u1');
+    await g.add('room-1', 'u2');
+    expect(await raw.get(`${prefix}groups/room-1/uids/u1`).string()).toBe('');
+    expect((await g.members('room-1')).sort()).toEqual(['u1', 'u2']);
+    expect(await g.count('room-1')).toBe(2);
+    expect(await g.contains('room-1', 'u1')).toBe(true);
+    expect(await g.contains('room-1', 'u3')).toBe(false);
+
+    // A second server on the same prefix sees the same group.
+    expect((await groups(prefix).members('room-1')).sort()).toEqual(['u1', 'u2']);
+
+    await g.remove('room-1', 'u1');
+    expect(await g.members('room-1')).toEqual(['u2']);
+    await g.removeAll('room-1');
+    expect(await g.members('room-1')).toEqual([]);
+    expect(await g.count('room-1')).toBe(0);
+    await g.add('room-1', 'u3');
+    await g.delete('room-1');
+    expect(await raw.getAll().prefix(`${prefix}groups/`).keys()).toEqual([]);
+  });
+
+  it("rejects with Pitaya's error messages", async () => {
+    const g = groups(uniquePrefix());
+    await g.create('g');
+    await expect(g.create('g')).rejects.toThrow(GroupErrorMessage.GroupAlreadyExists);
+    await g.add('g', 'u');
+    await expect(g.add('g', 'u')).rejects.toThrow('member already exists in group');
+    await expect(g.remove('g', 'nobody')).rejects.toThrow('member not found in the group');
+    await expect(g.renewTtl('g')).rejects.toThrow('etcd lease not found in group');
+    for (const op of [
+      () => g.add('none', 'u'),
+      () => g.remove('none', 'u'),
+      () => g.removeAll('none'),
+      () => g.delete('none'),
+      () => g.contains('none', 'u'),
+      () => g.members('none'),
+      () => g.count('none'),
+      () => g.renewTtl('none'),
+    ]) {
+      await expect(op()).rejects.toThrow('group not found');
+    }
+  });
+
+  it('rejects names and uids that are empty or contain "/"', async () => {
+    const g = groups(uniquePrefix());
+    await expect(g.create('a/b')).rejects.toThrow(/group name "a\/b" must not contain "\/"/);
+    await expect(g.create('')).rejects.toThrow(/group name must be a non-empty string/);
+    await g.create('g');
+    await expect(g.add('g', 'x/y')).rejects.toThrow(/uid "x\/y" must not contain "\/"/);
+    await expect(g.contains('g', '')).rejects.toThrow(/uid must be a non-empty string/);
+  });
+
+  it('expires a TTL group with its members, and renewTtl keeps it alive', async () => {
+    const prefix = uniquePrefix();
+    const g = groups(prefix);
+    await g.create('short', { ttlMs: 2000 });
+    await g.create('renewed', { ttlMs: 2000 });
+    await g.add('short', 'u1');
+    await g.add('renewed', 'u1');
+    const { kvs } = await raw.get(`${prefix}groups/short/uids/u1`).exec();
+    const group = await raw.get(`${prefix}groups/short`).exec();
+    expect(kvs[0]?.lease).toBe(group.kvs[0]?.lease);
+    expect(kvs[0]?.lease).not.toBe('0');
+
+    const renewer = setInterval(() => void g.renewTtl('renewed').catch(() => undefined), 500);
+    try {
+      await waitFor(async () => (await raw.getAll().prefix(`${prefix}groups/short`).keys()).length === 0, {
+        timeoutMs: 5000,
+        message: 'the TTL group to expire',
+      });
+      await expect(g.members('short')).rejects.toThrow('group not found');
+      expect(await g.members('renewed')).toEqual(['u1']);
+    } finally {
+      clearInterval(renewer);
+    }
+  });
+
+  it('broadcasts to the members through the messenger', async () => {
+    const m = messenger(['u2']);
+    const g = groups(uniquePrefix(), m);
+    await g.create('room');
+    await g.add('room', 'u1');
+    await g.add('room', 'u2');
+    expect(await g.broadcast('room', 'onChat', { text: 'hi' }, { frontendType: 'connector' })).toEqual(['u2']);
+    expect(m.calls).toHaveLength(1);
+    expect(m.calls[0]).toMatchObject({ route: 'onChat', body: { text: 'hi' }, frontendType: 'connector' });
+    expect([...(m.calls[0]?.uids ?? [])].sort()).toEqual(['u1', 'u2']);
+
+    await g.removeAll('room');
+    expect(await g.broadcast('room', 'onChat', {})).toEqual([]);
+    expect(m.calls).toHaveLength(1);
+    await expect(g.broadcast('missing', 'onChat', {})).rejects.toThrow('group not found');
+  });
+});
