@@ -1,4 +1,16 @@
-import { Context, GROUPS, Handler, Inject, Notify, PitayaError, Timers, type Groups, type OnAfterInit, type OnInit, LOGGER, type Logger } from '@pitaya-ts/core';
+import {
+  Context, GROUPS, Handler, Inject, LOGGER, Notify, Optional, PitayaError, Timers, type BroadcastOptions, type Groups, type Logger,
+  type OnAfterInit, type OnInit,
+} from '@pitaya-ts/core';
+
+/** Settings of the room, injectable with {@link CHAT_SETTINGS}. */
+export interface ChatSettings {
+  /** Server type of the frontends holding the players, when the room runs on a backend. */
+  readonly frontendType?: string;
+}
+
+/** Container token of {@link ChatSettings}. */
+export const CHAT_SETTINGS = Symbol.for('pitaya-ts-chat:Settings');
 
 /** A chat line, as clients send it and receive it. */
 export interface UserMessage {
@@ -15,14 +27,22 @@ export interface JoinResponse {
 /** The room every client joins: a port of Pitaya's chat demo (examples/demo/chat). */
 @Handler({ name: 'room', nameTransform: (method) => method.toLowerCase() })
 export class RoomHandler implements OnInit, OnAfterInit {
+  private readonly broadcastOptions: BroadcastOptions;
+
   constructor(
     @Inject(GROUPS) private readonly groups: Groups,
     private readonly timers: Timers,
     @Inject(LOGGER) private readonly log: Logger,
-  ) {}
+    @Optional() @Inject(CHAT_SETTINGS) settings?: ChatSettings,
+  ) {
+    this.broadcastOptions = { frontendType: settings?.frontendType };
+  }
 
-  onInit(): Promise<void> {
-    return this.groups.create('room');
+  async onInit(): Promise<void> {
+    // Groups in etcd outlive a server: the room may exist already.
+    await this.groups.create('room').catch((error: Error) => {
+      if (error.message !== 'group already exists') throw error;
+    });
   }
 
   onAfterInit(): void {
@@ -31,19 +51,22 @@ export class RoomHandler implements OnInit, OnAfterInit {
     });
   }
 
-  /** Binds the session (its id as uid, like the demo), sends the member list and announces the newcomer. */
+  /**
+   * Binds the session (its id as uid, like the demo; prefixed with the frontend's id when the room
+   * runs on a backend behind several frontends), sends the member list and announces the newcomer.
+   */
   async join(ctx: Context): Promise<JoinResponse> {
     const { session } = ctx;
     try {
-      await session.bind(String(session.id));
+      await session.bind(session.isFrontend ? String(session.id) : `${session.frontendId.slice(0, 8)}:${session.id}`);
     } catch (error) {
       throw PitayaError.wrap(error, 'RH-000', { failed: 'bind' });
     }
     const uid = session.uid!;
     await session.push('onMembers', { members: await this.groups.members('room') });
-    await this.groups.broadcast('room', 'onNewUser', { content: `New user: ${uid}` });
+    await this.groups.broadcast('room', 'onNewUser', { content: `New user: ${uid}` }, this.broadcastOptions);
     await this.groups.add('room', uid);
-    session.onClose(() => this.groups.remove('room', uid).catch(() => undefined));
+    if (session.isFrontend) session.onClose(() => this.groups.remove('room', uid).catch(() => undefined));
     return { code: 0, result: 'success' };
   }
 
@@ -53,6 +76,6 @@ export class RoomHandler implements OnInit, OnAfterInit {
     if (typeof message?.content !== 'string' || typeof message.name !== 'string') {
       throw new PitayaError('PIT-400', 'a message needs a string name and content');
     }
-    await this.groups.broadcast('room', 'onMessage', { name: message.name.slice(0, 64), content: message.content.slice(0, 2000) });
+    await this.groups.broadcast('room', 'onMessage', { name: message.name.slice(0, 64), content: message.content.slice(0, 2000) }, this.broadcastOptions);
   }
 }

@@ -3,6 +3,8 @@
 (function () {
   'use strict';
   var settings = window.CHAT_SETTINGS || {};
+  // In cluster mode the room lives on another server type: routes get its prefix (room.room.join).
+  var prefix = settings.routePrefix || '';
   var list = document.getElementById('messages');
   var status = document.getElementById('status');
   var nickname = document.getElementById('nickname');
@@ -38,7 +40,7 @@
       content.disabled = true;
       send.disabled = true;
     });
-    return client.request('room.join', {}).then(function (reply) {
+    return client.request(prefix + 'room.join', {}).then(function (reply) {
       if (reply.code !== 0) throw new Error('join refused: ' + JSON.stringify(reply));
       show('system', reply.result, true);
       content.disabled = false;
@@ -47,7 +49,7 @@
       document.getElementById('composer').addEventListener('submit', function (event) {
         event.preventDefault();
         if (!content.value) return;
-        client.notify('room.message', { name: nickname.value || 'guest', content: content.value });
+        client.notify(prefix + 'room.message', { name: nickname.value || 'guest', content: content.value });
         content.value = '';
       });
     });

@@ -1,0 +1,10 @@
+import { ClusterModule } from '@pitaya-ts/cluster';
+import type { DynamicModule } from '@pitaya-ts/core';
+
+/**
+ * The cluster settings both servers share. etcd endpoints come from `PITAYA_CLUSTER_SD_ETCD_ENDPOINTS`
+ * (default localhost:2379); groups live in etcd so any number of room backends share the room.
+ */
+export function clusterModule(): DynamicModule {
+  return ClusterModule.forRoot({ groups: 'etcd', config: { cluster: { rpc: { server: { grpc: { port: 0 } } } } } });
+}
