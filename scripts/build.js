@@ -8,7 +8,17 @@ const path = require('node:path');
 
 const root = path.resolve(__dirname, '..');
 
+/** A fresh clone has no node_modules: install exactly what the lock file pins before building. */
+function ensureInstalled() {
+  if (fs.existsSync(path.join(root, 'node_modules', '.bin', 'tsc'))) return;
+  console.log('node_modules is missing: running npm ci …');
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+  const r = spawnSync(npm, ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+}
+
 function build() {
+  ensureInstalled();
   const tsc = spawnSync(path.join(root, 'node_modules', '.bin', 'tsc'), ['-b'], { cwd: root, stdio: 'inherit' });
   if (tsc.status !== 0) process.exit(tsc.status ?? 1);
   const out = path.join(root, 'apps', 'chat', 'dist', 'web');
