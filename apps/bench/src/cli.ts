@@ -1,0 +1,155 @@
+#!/usr/bin/env node
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Command } from 'commander';
+import { detectPinning } from './orchestrator/cpu-pinning';
+import { GeneratorProcess } from './orchestrator/generator-process';
+import { FULL_PLAN, QUICK_PLAN, withWindows, type BenchPlan } from './orchestrator/plan';
+import { estimatePlanMs } from './orchestrator/plan-estimate';
+import { ProcessRegistry } from './orchestrator/process-registry';
+import { ProgressBar } from './orchestrator/progress-bar';
+import { Suite } from './orchestrator/suite';
+import { evaluateGoals } from './report/goals';
+import { machineInfo } from './report/machine';
+import type { BenchReport, BootRecord, ProfileRecord, TargetStatus } from './report/report-types';
+import { writeReport } from './report/write-report';
+import { runBoot } from './scenarios/boot-scenario';
+import { runBroadcasts } from './scenarios/broadcast-scenario';
+import { runCluster } from './scenarios/cluster-scenario';
+import { bareMax, runClosedEcho, runCompressionRow, runOpenEcho } from './scenarios/echo-scenario';
+import { runIdle } from './scenarios/idle-scenario';
+import { runProfile } from './scenarios/profile-scenario';
+import type { TargetContext, TargetId } from './targets/target';
+import { MAIN_TARGETS, TARGETS } from './targets/targets';
+
+interface CliOptions {
+  quick?: boolean;
+  profile?: boolean;
+  measure?: string;
+  warmup?: string;
+  out: string;
+  keepTmp?: boolean;
+}
+
+function fdLimit(): string {
+  return spawnSync('sh', ['-c', 'ulimit -n'], { encoding: 'utf8' }).stdout?.trim() || 'unknown';
+}
+
+/** Keeps scenario C inside the file-descriptor limit of one process (each side holds one fd per connection). */
+function fitToFdLimit(plan: BenchPlan, limit: string, progress: ProgressBar): BenchPlan {
+  const n = Number(limit);
+  if (!Number.isFinite(n) || plan.idleConnections + 500 <= n) return plan;
+  const fitted = Math.max(100, n - 500);
+  progress.note(`ulimit -n is ${n}: scenario C ramps to ${fitted} connections instead of ${plan.idleConnections}`);
+  return { ...plan, idleConnections: fitted };
+}
+
+async function run(options: CliOptions, registry: ProcessRegistry): Promise<number> {
+  const startedAt = new Date();
+  const pinning = detectPinning();
+  let plan = withWindows(options.quick ? QUICK_PLAN : FULL_PLAN, options.measure ? Number(options.measure) : undefined, options.warmup ? Number(options.warmup) : undefined);
+  const progress = new ProgressBar(estimatePlanMs(plan, options.profile === true));
+  const limit = fdLimit();
+  plan = fitToFdLimit(plan, limit, progress);
+  const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pitaya-bench-'));
+  const ctx: TargetContext = { registry, pinning, tmpDir, distDir: __dirname, appDir: path.resolve(__dirname, '..') };
+  progress.note(`pitaya-ts bench (${plan.mode}): ${pinning.reason}; temporary files in ${tmpDir}`);
+  const generator = new GeneratorProcess(registry, ctx.distDir, path.join(tmpDir, 'generator.log'));
+  const suite = new Suite(ctx, plan, generator, progress);
+  const statuses = new Map<TargetId, string>();
+  let boot: BootRecord | undefined;
+  let profile: ProfileRecord | undefined;
+  try {
+    await generator.start();
+    for (const id of MAIN_TARGETS) {
+      const target = TARGETS[id];
+      const reason = target.unavailable(ctx);
+      if (reason) {
+        statuses.set(id, reason);
+        continue;
+      }
+      const ran = await suite.withTarget(target, async (running) => {
+        await suite.prime(target, running, plan.primeMs);
+        await runClosedEcho(suite, target, running);
+        await runOpenEcho(suite, target, running, bareMax(suite.runs));
+        await runBroadcasts(suite, target, running);
+        return true;
+      });
+      statuses.set(id, ran ? 'ran' : `failed to start: ${suite.failedStart ?? ''}`);
+    }
+    const compressed = TARGETS['pitaya-compressed'];
+    const ranCompressed = await suite.withTarget(compressed, async (running) => {
+      await suite.prime(compressed, running, plan.primeMs);
+      await runCompressionRow(suite, compressed, running);
+      return true;
+    });
+    statuses.set('pitaya-compressed', ranCompressed ? 'ran (echo 1 KB only)' : `failed to start: ${suite.failedStart ?? ''}`);
+    for (const id of MAIN_TARGETS) if (statuses.get(id) === 'ran') await runIdle(suite, TARGETS[id]);
+    for (const [id, status] of Object.entries(await runCluster(suite))) statuses.set(id as TargetId, status);
+    boot = await runBoot(suite);
+    if (options.profile) profile = await runProfile(suite);
+  } finally {
+    await generator.stop();
+    await registry.stopAll();
+    progress.finish();
+    if (!options.keepTmp) fs.rmSync(tmpDir, { recursive: true, force: true });
+  }
+  const targets: TargetStatus[] = (Object.keys(TARGETS) as TargetId[]).map((id) => ({
+    id, label: TARGETS[id].label, description: TARGETS[id].description, status: statuses.get(id) ?? 'not run',
+  }));
+  const report: BenchReport = {
+    schema: 1,
+    mode: plan.mode,
+    startedAt: startedAt.toISOString(),
+    durationMs: Date.now() - startedAt.getTime(),
+    command: `npm run bench --${process.argv.slice(2).length ? ` ${process.argv.slice(2).join(' ')}` : ''}`,
+    machine: machineInfo(limit),
+    pinning: pinning.reason,
+    plan,
+    targets,
+    runs: suite.runs,
+    boot,
+    profile,
+    goals: evaluateGoals(suite.runs),
+  };
+  const written = writeReport(report, path.resolve(options.out));
+  for (const g of report.goals) process.stderr.write(`${g.pass === undefined ? '  n/a' : g.pass ? '  pass' : '  FAIL'}  ${g.goal}: ${g.measured}\n`);
+  process.stderr.write(`report: ${path.relative(process.cwd(), written.markdown)} (+ .json, ${written.charts.length} SVG charts)\n`);
+  const failures = suite.runs.filter((r) => r.error && !r.error.startsWith('not run')).length;
+  return failures > 0 ? 3 : 0;
+}
+
+function main(): void {
+  const program = new Command()
+    .name('bench')
+    .description('pitaya-ts benchmarks against the bare ws/net limit and pinus 1.7.4 (scenarios A–E), with a Markdown/JSON/SVG report')
+    .option('--quick', 'small sizes and short windows (under 2 minutes): every target and scenario')
+    .option('--profile', 'also run scenario A against pitaya-ts under node --cpu-prof and summarise it')
+    .option('--measure <seconds>', 'measured window of each case')
+    .option('--warmup <seconds>', 'warm-up of each case')
+    .option('--out <dir>', 'where the report goes', path.resolve(__dirname, '..', 'results'))
+    .option('--keep-tmp', 'keep the temporary directory (logs, pinus base) for debugging')
+    .parse();
+  const options = program.opts<CliOptions>();
+  const registry = new ProcessRegistry(detectPinning());
+  // Whatever happens, no child outlives the orchestrator.
+  process.on('exit', () => registry.killAllSync());
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      process.stderr.write(`\n${signal}: stopping every child process\n`);
+      void registry.stopAll().finally(() => process.exit(130));
+    });
+  }
+  run(options, registry).then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      process.stderr.write(`\nbench failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+      registry.killAllSync();
+      process.exit(1);
+    },
+  );
+}
+
+if (require.main === module) main();

@@ -1,0 +1,19 @@
+import { runBroadcast } from './broadcast';
+import { runEchoClosed } from './echo-closed';
+import { runEchoOpen } from './echo-open';
+import { runIdleRamp } from './idle-ramp';
+import type { Job, JobResult, RunHooks } from './jobs';
+
+/** Runs one job of any kind in this process. */
+export function runJob(job: Job, hooks: RunHooks): Promise<JobResult> {
+  switch (job.kind) {
+    case 'echo-closed':
+      return runEchoClosed(job, hooks);
+    case 'echo-open':
+      return runEchoOpen(job, hooks);
+    case 'broadcast':
+      return runBroadcast(job, hooks);
+    case 'idle':
+      return runIdleRamp(job, hooks);
+  }
+}

@@ -1,0 +1,100 @@
+/** Sizes and durations of one benchmark run. */
+export interface BenchPlan {
+  readonly mode: 'quick' | 'full';
+  readonly warmupMs: number;
+  readonly measureMs: number;
+  /** Open-loop window (shorter in quick mode). */
+  readonly openMeasureMs: number;
+  readonly drainMs: number;
+  /** Unrecorded load run against each target before its first case. */
+  readonly primeMs: number;
+  /** Scenario A, closed loop over WebSocket: client counts × payload sizes. */
+  readonly echoClients: readonly number[];
+  readonly payloads: readonly number[];
+  /** Scenario A over TCP: one client count, these payloads. */
+  readonly tcpClients: number;
+  readonly tcpPayloads: readonly number[];
+  /** Scenario A, open loop: client count and rates as fractions of the bare maximum. */
+  readonly openClients: number;
+  readonly openFractions: readonly number[];
+  /** The "pitaya-ts, compression on" row: echo of 1 KB. */
+  readonly compressionClients: number;
+  /** Scenario B: members in total, split into rooms of each size. */
+  readonly broadcastMembers: number;
+  readonly roomSizes: readonly number[];
+  readonly ratePerSender: number;
+  readonly broadcastPayload: number;
+  /** Scenario C. */
+  readonly idleConnections: number;
+  readonly idleConnectRate: number;
+  /** Scenario D: client counts of the forwarded echo. */
+  readonly clusterClients: readonly number[];
+  /** Scenario E. */
+  readonly bootHandlers: number;
+  readonly bootRuns: number;
+  /** `--profile`: closed-loop echo 64 B at this many clients. */
+  readonly profileClients: number;
+}
+
+/** `--quick`: every target and scenario, small and short (under 2 minutes with the build). */
+export const QUICK_PLAN: BenchPlan = {
+  mode: 'quick',
+  warmupMs: 300,
+  measureMs: 1000,
+  openMeasureMs: 800,
+  drainMs: 500,
+  primeMs: 800,
+  echoClients: [200],
+  payloads: [64, 1024],
+  tcpClients: 200,
+  tcpPayloads: [64],
+  openClients: 200,
+  openFractions: [0.25, 0.5, 0.75],
+  compressionClients: 200,
+  broadcastMembers: 200,
+  roomSizes: [10, 100],
+  ratePerSender: 10,
+  broadcastPayload: 128,
+  idleConnections: 2000,
+  idleConnectRate: 4000,
+  clusterClients: [200],
+  bootHandlers: 100,
+  bootRuns: 3,
+  profileClients: 200,
+};
+
+/** The full run: the sizes of peers.md §10, 3 s warm-up and 10 s windows, one repetition. */
+export const FULL_PLAN: BenchPlan = {
+  mode: 'full',
+  warmupMs: 3000,
+  measureMs: 10_000,
+  openMeasureMs: 10_000,
+  drainMs: 2000,
+  primeMs: 3000,
+  echoClients: [100, 1000, 2000],
+  payloads: [64, 1024],
+  tcpClients: 1000,
+  tcpPayloads: [64, 1024],
+  openClients: 1000,
+  openFractions: [0.25, 0.5, 0.75],
+  compressionClients: 1000,
+  broadcastMembers: 2000,
+  roomSizes: [10, 100, 500],
+  ratePerSender: 10,
+  broadcastPayload: 128,
+  idleConnections: 10_000,
+  idleConnectRate: 2000,
+  clusterClients: [100, 1000],
+  bootHandlers: 100,
+  bootRuns: 7,
+  profileClients: 1000,
+};
+
+/** Override of the windows from the command line. */
+export function withWindows(plan: BenchPlan, measureSec?: number, warmupSec?: number): BenchPlan {
+  return {
+    ...plan,
+    ...(measureSec !== undefined ? { measureMs: measureSec * 1000, openMeasureMs: measureSec * 1000 } : {}),
+    ...(warmupSec !== undefined ? { warmupMs: warmupSec * 1000 } : {}),
+  };
+}

@@ -1,0 +1,127 @@
+import type { CheckpointLabel, Job, JobResult } from '../generator/jobs';
+import type { RunRecord, ScenarioId } from '../report/report-types';
+import type { RunningTarget, StartOptions, TargetContext, TargetDefinition, TargetId } from '../targets/target';
+import type { Endpoint, Transport } from '../wire/endpoint';
+import type { GeneratorProcess } from './generator-process';
+import type { BenchPlan } from './plan';
+import { CpuMeter, readRssKb } from './proc-stats';
+import type { ProgressBar } from './progress-bar';
+
+/** A load run to perform against a started target. */
+export interface LoadSpec {
+  readonly scenario: ScenarioId;
+  readonly row: string;
+  readonly transport: Transport;
+  readonly clients?: number;
+  readonly payloadBytes?: number;
+  readonly ratePerSec?: number;
+  readonly fractionOfBareMax?: number;
+  readonly roomSize?: number;
+  readonly rooms?: number;
+  /** Builds the job for the target's endpoint and routes. */
+  readonly job: (endpoint: Endpoint, target: RunningTarget) => Job;
+}
+
+/** Rough duration of a job, for the progress bar and its time budget. */
+export function estimateMs(job: Job): number {
+  if (job.kind === 'idle') return job.connections / Math.max(500, job.connectRatePerSec || 3000) * 1000 + job.settleMs + 1000;
+  const members = job.kind === 'broadcast' ? job.rooms * job.roomSize : job.clients;
+  return job.warmupMs + job.measureMs + Math.min(job.drainMs, 300) + members * 0.6 + 100;
+}
+
+/**
+ * Shared state of one benchmark run: the target context, the generator, the progress bar and the
+ * records. Scenario functions call `withTarget` and `load`; failures become records with an
+ * `error`, never an aborted run.
+ */
+export class Suite {
+  readonly runs: RunRecord[] = [];
+  /** Why the last `withTarget` could not start its target. */
+  failedStart: string | undefined;
+
+  constructor(
+    readonly ctx: TargetContext,
+    readonly plan: BenchPlan,
+    readonly generator: GeneratorProcess,
+    readonly progress: ProgressBar,
+  ) {}
+
+  /** Starts `target`, runs `body`, always stops it. Returns undefined (and notes why) if it could not start. */
+  async withTarget<T>(target: TargetDefinition, body: (running: RunningTarget) => Promise<T>, options?: StartOptions): Promise<T | undefined> {
+    this.progress.step(`starting ${target.label}`, target.id === 'pinus' ? 4000 : 1000);
+    let running: RunningTarget;
+    try {
+      running = await target.start(this.ctx, options);
+    } catch (error) {
+      this.progress.note(`! ${target.label} did not start: ${(error as Error).message.split('\n')[0]}`);
+      this.failedStart = `${target.label}: ${(error as Error).message}`;
+      return undefined;
+    }
+    try {
+      return await body(running);
+    } finally {
+      await running.stop(5000);
+    }
+  }
+
+  /**
+   * Runs one job through the generator, sampling the server's /proc counters at the checkpoints,
+   * and keeps the record unless `keep` is false (runs that must not enter the comparisons).
+   */
+  async load(target: TargetDefinition, running: RunningTarget, spec: LoadSpec, keep = true): Promise<RunRecord> {
+    const port = spec.transport === 'ws' ? running.wsPort : running.tcpPort;
+    const job = spec.job({ transport: spec.transport, host: '127.0.0.1', port }, running);
+    const estimate = estimateMs(job);
+    this.progress.step(`${target.label} · ${spec.row}`, estimate);
+    const meter = new CpuMeter(running.pid);
+    let serverCpu: number | undefined;
+    let rssBefore: number | undefined;
+    let rssAfter: number | undefined;
+    const onCheckpoint = (label: CheckpointLabel): void => {
+      if (label === 'measure-start') meter.start();
+      else if (label === 'measure-end') serverCpu = meter.stop();
+      else if (label === 'idle-before') rssBefore = readRssKb(running.pid);
+      else rssAfter = readRssKb(running.pid);
+    };
+    const base = {
+      scenario: spec.scenario, target: target.id as TargetId, row: spec.row, transport: spec.transport,
+      clients: spec.clients, payloadBytes: spec.payloadBytes, ratePerSec: spec.ratePerSec,
+      fractionOfBareMax: spec.fractionOfBareMax, roomSize: spec.roomSize, rooms: spec.rooms,
+    };
+    let record: RunRecord;
+    try {
+      const result: JobResult = await this.generator.run(job, onCheckpoint, estimate * 2 + 60_000);
+      const memory = result.kind === 'idle' && rssBefore !== undefined && rssAfter !== undefined
+        ? { beforeKb: rssBefore, afterKb: rssAfter, perConnectionKb: result.alive > 0 ? (rssAfter - rssBefore) / result.alive : 0 }
+        : undefined;
+      record = { ...base, result, serverCpu, memory };
+    } catch (error) {
+      const message = (error as Error).message.split('\n')[0] ?? 'failed';
+      this.progress.note(`! ${target.label} · ${spec.row}: ${message}`);
+      record = { ...base, error: message };
+    }
+    if (keep) this.runs.push(record);
+    return record;
+  }
+
+  /**
+   * Runs a short echo and broadcast load that is not recorded, so neither the server's nor the
+   * generator's JIT is cold in the first measured case (the first target would otherwise pay for both).
+   */
+  async prime(target: TargetDefinition, running: RunningTarget, ms: number): Promise<void> {
+    this.progress.step(`${target.label} · priming (not recorded)`, 2 * ms + 500);
+    const endpoint: Endpoint = { transport: 'ws', host: '127.0.0.1', port: running.wsPort };
+    const common = { endpoint, routes: running.routes, warmupMs: ms / 2, measureMs: ms / 2, drainMs: 300, connectTimeoutMs: 15_000, connectConcurrency: 100 };
+    try {
+      await this.generator.run({ ...common, kind: 'echo-closed', clients: 100, payloadBytes: 64 }, () => undefined, 60_000);
+      await this.generator.run({ ...common, kind: 'broadcast', rooms: 10, roomSize: 10, mode: 'closed', ratePerSender: 10, inFlightPerRoom: 4, payloadBytes: 128 }, () => undefined, 60_000);
+    } catch (error) {
+      this.progress.note(`! priming ${target.label} failed: ${(error as Error).message.split('\n')[0]}`);
+    }
+  }
+
+  /** Records a run that could not happen (its target did not start). */
+  skip(target: TargetDefinition, spec: Omit<LoadSpec, 'job'>, reason: string): void {
+    this.runs.push({ ...spec, target: target.id, error: reason });
+  }
+}

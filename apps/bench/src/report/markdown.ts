@@ -1,0 +1,256 @@
+import type { TargetId } from '../targets/target';
+import type { Chart } from './charts';
+import { fmtInt, fmtMs, fmtRatio, ratio, rowsOf, withRatios } from './compare';
+import { deliveredOf, perConnectionKbOf, percentileOf, throughputOf } from './metrics';
+import type { BenchReport, RunRecord, ScenarioId } from './report-types';
+
+const MAIN: readonly TargetId[] = ['bare', 'pinus', 'pitaya'];
+const NAMES: Readonly<Record<TargetId, string>> = {
+  bare: 'bare ws/net',
+  pinus: 'pinus 1.7.4',
+  pitaya: 'pitaya-ts',
+  'pitaya-compressed': 'pitaya-ts, compression on',
+  'bare-forward': 'bare ws → raw grpc-js',
+  'pitaya-cluster': 'pitaya-ts frontend→backend',
+};
+
+function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const line = (cells: readonly string[]): string => `| ${cells.join(' | ')} |`;
+  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+function pct(v: number | undefined): string {
+  return v === undefined ? '–' : `${Math.round(v * 100)} %`;
+}
+
+function duration(ms: number): string {
+  const s = Math.round(ms / 1000);
+  return s >= 60 ? `${Math.floor(s / 60)} min ${s % 60} s` : `${s} s`;
+}
+
+/** A cell: the value with its ratios to bare and pinus, or the error. */
+function cell(r: RunRecord | undefined, metric: (r: RunRecord | undefined) => number | undefined, targets: Map<TargetId, RunRecord>, format: (v: number) => string): string {
+  if (!r) return '–';
+  if (r.error) return `not run: ${r.error.replace(/\|/g, '/')}`;
+  const v = metric(r);
+  if (v === undefined) return '–';
+  return withRatios(format(v), v, metric(targets.get('bare')), metric(targets.get('pinus')), r.target);
+}
+
+/** One table: a line per row, a column per main target. */
+function comparison(runs: readonly RunRecord[], scenario: ScenarioId, metric: (r: RunRecord | undefined) => number | undefined, format: (v: number) => string): string {
+  const rows = [...rowsOf(runs, scenario).entries()].map(([row, targets]) => [row, ...MAIN.map((t) => cell(targets.get(t), metric, targets, format))]);
+  return rows.length === 0 ? '_not run_' : table(['case', ...MAIN.map((t) => NAMES[t])], rows);
+}
+
+function cpuCell(r: RunRecord | undefined): string {
+  if (!r || r.error || !r.result || r.result.kind === 'idle') return '–';
+  return `${pct(r.serverCpu)} / ${pct(r.result.generatorCpu)}`;
+}
+
+function section(title: string, ...parts: string[]): string {
+  return [`## ${title}`, ...parts].join('\n\n');
+}
+
+function goalsSection(report: BenchReport): string {
+  const rows = report.goals.map((g) => [g.goal, g.pass === undefined ? 'n/a' : g.pass ? '**pass**' : '**FAIL**', g.measured, g.gap ?? '', g.rule]);
+  return section('Goals', table(['goal', 'verdict', 'measured', 'gap', 'rule'], rows));
+}
+
+function echoSection(report: BenchReport): string {
+  const runs = report.runs;
+  const latency = [...rowsOf(runs, 'A-closed').entries()].map(([row, targets]) => [
+    row,
+    ...MAIN.map((t) => {
+      const r = targets.get(t);
+      if (!r || r.error) return '–';
+      return withRatios(`${fmtMs(percentileOf(r, 'p50'))} / ${fmtMs(percentileOf(r, 'p99'))}`, percentileOf(r, 'p99'), percentileOf(targets.get('bare'), 'p99'), percentileOf(targets.get('pinus'), 'p99'), t);
+    }),
+  ]);
+  const cpu = [...rowsOf(runs, 'A-closed').entries()].map(([row, targets]) => [row, ...MAIN.map((t) => cpuCell(targets.get(t)))]);
+  const open = [...rowsOf(runs, 'A-open').entries()].flatMap(([row, targets]) =>
+    MAIN.map((t) => {
+      const r = targets.get(t);
+      const x = r?.result;
+      if (!r || r.error || !x || x.kind !== 'echo-open') return [row, NAMES[t], r?.error ? `not run: ${r.error}` : '–', '', '', '', '', '', ''];
+      const p99 = percentileOf(r, 'p99');
+      return [
+        row, NAMES[t], fmtInt(r.ratePerSec), fmtInt(x.throughput),
+        fmtMs(x.latency.p50), withRatios(fmtMs(p99), p99, percentileOf(targets.get('bare'), 'p99'), percentileOf(targets.get('pinus'), 'p99'), t),
+        fmtMs(x.latency.p999), fmtMs(x.latency.max), `${x.lost} / ${x.shed}`,
+      ];
+    }),
+  );
+  const comp = [...rowsOf(runs, 'A-compression').entries()].map(([row, targets]) => {
+    const on = targets.get('pitaya-compressed');
+    const off = rowsOf(runs, 'A-closed').get(row);
+    const v = throughputOf(on);
+    return [
+      row, on?.error ? `not run: ${on.error}` : fmtInt(v),
+      fmtRatio(ratio(v, throughputOf(off?.get('pitaya')))), fmtRatio(ratio(v, throughputOf(off?.get('bare')))), fmtRatio(ratio(v, throughputOf(off?.get('pinus')))),
+      fmtMs(percentileOf(on, 'p99')), pct(on?.serverCpu),
+    ];
+  });
+  return section(
+    'A · Echo request/response',
+    'Closed loop: every client keeps exactly one request in flight; figures are answered requests per second in the window. ' +
+      'Ratios in brackets are to the bare server and to pinus **of this same run**.',
+    '### Throughput (requests/s)',
+    comparison(runs, 'A-closed', throughputOf, fmtInt),
+    '### Round-trip latency in the closed loop (p50 / p99, ms; ratios on p99)',
+    latency.length ? table(['case', ...MAIN.map((t) => NAMES[t])], latency) : '_not run_',
+    '### CPU during the window (server / load generator, 1 core = 100 %)',
+    'When the generator is at ~100 % and the server is not, the row measures the generator, not the server: the "bare limit" is then a lower bound of the machine\'s ceiling.',
+    cpu.length ? table(['case', ...MAIN.map((t) => NAMES[t])], cpu) : '_not run_',
+    '### Open loop: fixed offered load, latency from the intended send time (ms)',
+    'Rates are fractions of the best bare closed-loop 64 B rate of this run, identical for every target. A request is timed from when it *should* have been sent, ' +
+      'so a stall shows up in the percentiles instead of lowering the rate (no coordinated omission). `lost` = never answered within the drain time (counted at their age then); ' +
+      '`shed` = turns skipped because a client already had 256 requests in flight.',
+    open.length ? table(['case', 'target', 'offered/s', 'answered/s', 'p50', 'p99', 'p99.9', 'max', 'lost / shed'], open) : '_not run_',
+    '### Compression on (pitaya-ts, echo 1 KB)',
+    'Pitaya\'s default `handler.messages.compression: true` deflates every reply ≥ 256 B when that shrinks it; the payload is pseudo-random text (deflates to ~75 %).',
+    comp.length ? table(['case', 'req/s', '× pitaya-ts off', '× bare', '× pinus', 'p99 ms', 'server CPU'], comp) : '_not run_',
+  );
+}
+
+function broadcastSection(report: BenchReport): string {
+  const runs = report.runs;
+  const rate = [...rowsOf(runs, 'B-rate').entries()].map(([row, targets]) => [
+    row,
+    ...MAIN.map((t) => {
+      const r = targets.get(t);
+      if (!r) return '–';
+      if (r.error) return `not run: ${r.error}`;
+      const p99 = percentileOf(r, 'p99');
+      return withRatios(`${fmtMs(percentileOf(r, 'p50'))} / ${fmtMs(p99)} ms, ${fmtInt(deliveredOf(r))}/s`, p99, percentileOf(targets.get('bare'), 'p99'), percentileOf(targets.get('pinus'), 'p99'), t);
+    }),
+  ]);
+  return section(
+    'B · Group broadcast',
+    `Members join rooms (bind a uid, join the group/channel); the last member of each room broadcasts \`{ts, room, pad}\` (${report.plan.broadcastPayload} B) and every member, the sender included, receives the push. ` +
+      'Latency = receive time − `ts`; sender and receivers are in the generator process and share its clock.',
+    '### Capacity: closed loop, ≥ 64 broadcasts in flight in total (max(1, ⌈64 / rooms⌉) per room; a room sends again when its sender gets its own copy) — delivered pushes/s',
+    comparison(runs, 'B-closed', deliveredOf, fmtInt),
+    `### Fixed rate: ${report.plan.ratePerSender} msg/s per sender (p50 / p99 end-to-end, delivered/s; ratios on p99)`,
+    rate.length ? table(['case', ...MAIN.map((t) => NAMES[t])], rate) : '_not run_',
+  );
+}
+
+function idleSection(report: BenchReport): string {
+  const rows = [...rowsOf(report.runs, 'C-idle').entries()].flatMap(([row, targets]) =>
+    MAIN.map((t) => {
+      const r = targets.get(t);
+      const x = r?.result;
+      if (!r || r.error || !x || x.kind !== 'idle') return [row, NAMES[t], r?.error ? `not run: ${r.error}` : '–', '', '', '', '', ''];
+      const kb = perConnectionKbOf(r);
+      return [
+        row, NAMES[t], `${fmtInt(x.connected)} / ${fmtInt(x.attempted)}`, fmtInt(x.failures), fmtInt(x.connectRate),
+        fmtMs(x.handshake.p99), r.memory ? `${fmtInt(r.memory.beforeKb / 1024)} → ${fmtInt(r.memory.afterKb / 1024)}` : '–',
+        withRatios(kb === undefined ? '–' : kb.toFixed(1), kb, perConnectionKbOf(targets.get('bare')), perConnectionKbOf(targets.get('pinus')), t),
+      ];
+    }),
+  );
+  return section(
+    'C · Idle connections',
+    `Fresh server per target; ${fmtInt(report.plan.idleConnections)} WebSocket clients connected at ≤ ${fmtInt(report.plan.idleConnectRate)}/s (200 handshakes in flight at most), each completing the handshake then silent. ` +
+      'Memory = server VmRSS (/proc/<pid>/status) before the ramp and 1.5 s after it, divided by the connections still open.',
+    rows.length ? table(['case', 'target', 'connected', 'failures', 'connects/s', 'handshake p99 ms', 'RSS MiB', 'KiB per connection'], rows) : '_not run_',
+  );
+}
+
+function clusterSection(report: BenchReport): string {
+  const target = report.targets.find((t) => t.id === 'pitaya-cluster');
+  const rows = [...rowsOf(report.runs, 'D-forward').entries()].map(([row, targets]) => {
+    const r = targets.get('pitaya-cluster');
+    const bare = targets.get('bare-forward');
+    const standalone = rowsOf(report.runs, 'A-closed').get(row.replace('D-forward', 'A-closed'));
+    const v = throughputOf(r);
+    return [
+      row, bare?.error ? `not run: ${bare.error}` : `${fmtInt(throughputOf(bare))} (p99 ${fmtMs(percentileOf(bare, 'p99'))} ms)`,
+      r?.error ? `not run: ${r.error}` : fmtInt(v),
+      fmtRatio(ratio(v, throughputOf(bare))),
+      fmtRatio(ratio(v, throughputOf(standalone?.get('pitaya')))), fmtRatio(ratio(v, throughputOf(standalone?.get('pinus')))),
+      fmtMs(percentileOf(r, 'p50')), fmtMs(percentileOf(r, 'p99')), pct(r?.serverCpu),
+    ];
+  });
+  return section(
+    'D · Forwarded request frontend → backend (gRPC) — oversubscribed: 2 processes on 2 cores',
+    `Status: **${target?.status ?? 'not run'}**. ${target?.description ?? ''}. ` +
+      'The baseline is the bare ws server forwarding each echo body in one grpc-js unary call to a raw grpc-js echo server, on the same cores: ' +
+      'the ceiling of a forwarded request with the gRPC transport Pitaya prescribes. CPU is the frontend\'s.',
+    rows.length ? table(['case', 'bare ws → raw grpc-js req/s', 'pitaya-ts req/s', '× bare forward', '× pitaya-ts standalone', '× pinus (standalone)', 'p50 ms', 'p99 ms', 'frontend CPU'], rows) : '_not run_',
+  );
+}
+
+function bootSection(report: BenchReport): string {
+  const b = report.boot;
+  if (!b) return section('E · Bootstrap', '_not run_');
+  const samples = b.samples.map((s, i) => [String(i + 1), s.requireMs.toFixed(1), s.generateMs.toFixed(1), s.createMs.toFixed(1), s.startMs.toFixed(1), (s.createMs + s.startMs).toFixed(1)]);
+  return section(
+    'E · Bootstrap of 100 generated handler classes',
+    `${b.handlers} \`@Handler\` classes × 5 routes (${b.routes} routes), each injecting one of 10 generated services that inject \`GROUPS\`; decorators applied at run time with \`Reflect.decorate\` ` +
+      `and the \`design:*\` metadata tsc would emit. Each sample is a fresh process pinned to CPU 0. **Median \`Pitaya.create()\` + \`start()\`: ${b.medianCreateStartMs.toFixed(1)} ms** ` +
+      `(create ${b.medianCreateMs.toFixed(1)} ms, start ${b.medianStartMs.toFixed(1)} ms; loading \`@pitaya-ts/core\` itself ${b.medianRequireMs.toFixed(1)} ms).` +
+      (b.error ? ` Error: ${b.error}` : ''),
+    samples.length ? table(['run', 'require ms', 'generate ms', 'create ms', 'start ms', 'create+start ms'], samples) : '',
+  );
+}
+
+function profileSection(report: BenchReport): string {
+  const p = report.profile;
+  if (!p) return section('Profile (pitaya-ts)', '_not run (use `--profile`)_');
+  if (p.error) return section('Profile (pitaya-ts)', `Failed: ${p.error}`);
+  const top = p.top.map((e) => [`\`${e.functionName}\``, `\`${e.location}\``, e.category, e.microsPerMessage.toFixed(2), pct(e.share)]);
+  const cats = p.byCategory.map((c) => [c.category, c.microsPerMessage.toFixed(2), pct(c.share)]);
+  return section(
+    'Profile: where pitaya-ts spends its time (scenario A, closed loop, 64 B, WebSocket)',
+    `\`node --cpu-prof\` on the server during a ${p.clients}-client run; ${fmtInt(p.messages)} requests answered in ${(p.profiledMs / 1000).toFixed(1)} s of profile ` +
+      `(start-up left out). Busy CPU per request: **${p.busyMicrosPerMessage.toFixed(1)} µs**. Self time per function, divided by the requests answered; ` +
+      'locations are compiled `dist/` lines.',
+    '### By layer',
+    table(['layer', 'µs / request', 'share of busy CPU'], cats),
+    '### Top functions (self time)',
+    table(['function', 'location', 'layer', 'µs / request', 'share'], top),
+  );
+}
+
+/** The Markdown report; `charts` are referenced by file name next to it. */
+export function renderMarkdown(report: BenchReport, chartFiles: readonly { chart: Chart; file: string }[]): string {
+  const m = report.machine;
+  const targets = table(['target', 'status', 'what'], report.targets.map((t) => [t.label, t.status, t.description]));
+  const head = [
+    `# pitaya-ts benchmark — ${report.mode} run, ${report.startedAt.slice(0, 10)}`,
+    [
+      `- **Command:** \`${report.command}\``,
+      `- **Started:** ${report.startedAt}; **duration:** ${duration(report.durationMs)}`,
+      `- **Machine:** ${m.cpuModel}, ${m.cores} cores, ${m.memoryGiB} GiB RAM; ${m.os} (kernel ${m.kernel}); Node ${m.node}; \`ulimit -n\` ${m.fdLimit}`,
+      `- **Pinning:** ${report.pinning}. All traffic on 127.0.0.1.`,
+      `- **Windows:** warm-up ${report.plan.warmupMs / 1000} s, measured ${report.plan.measureMs / 1000} s (open loop ${report.plan.openMeasureMs / 1000} s), one repetition per case; ` +
+        'latencies from an HDR histogram at 1 µs resolution (3 significant digits).',
+    ].join('\n'),
+    targets,
+  ];
+  const charts = chartFiles.map(({ chart, file }) => `![${chart.title}](./${file})`).join('\n\n');
+  const method = section(
+    'Method and caveats',
+    [
+      '- One load-generator process (`dist/generator/worker.js`) drives every client with the Pitaya wire protocol from `@pitaya-ts/protocol` over `ws` (one packet per binary message, all-zero masking key so the client skips masking) or raw TCP. The orchestrator reads the server\'s CPU and memory from `/proc` at the window edges.',
+      '- Every target answers the same packets: handshake → ack → `echo` requests, `join` requests, `send` notifies broadcast as `onMsg` pushes. JSON everywhere; compression off except in the compression row.',
+      '- On 2 cores the generator is one Node process on one core; the bare server is therefore often *generator-bound* (see the CPU table): ratios against bare are then conservative for pitaya-ts.',
+      '- The open-loop rates are derived from the bare maximum of this run, so every target receives the same offered load; a target slower than that rate shows it as queueing latency, lost and shed requests.',
+      '- One repetition per case: treat differences under ~10 % as noise.',
+    ].join('\n'),
+  );
+  return [
+    ...head,
+    goalsSection(report),
+    section('Charts', charts),
+    echoSection(report),
+    broadcastSection(report),
+    idleSection(report),
+    clusterSection(report),
+    bootSection(report),
+    profileSection(report),
+    method,
+  ].join('\n\n') + '\n';
+}

@@ -1,0 +1,37 @@
+import type { Suite } from '../orchestrator/suite';
+import { TARGETS } from '../targets/targets';
+import { timed } from './job-defaults';
+
+/**
+ * Scenario D: forwarded echo frontend → backend, first through the bare ws → raw grpc-js baseline,
+ * then through pitaya-ts; a "not run" record per row with the reason when a target cannot run.
+ * Returns the status of each target.
+ */
+export async function runCluster(suite: Suite): Promise<Record<'bare-forward' | 'pitaya-cluster', string>> {
+  return { 'bare-forward': await runForward(suite, 'bare-forward'), 'pitaya-cluster': await runForward(suite, 'pitaya-cluster') };
+}
+
+async function runForward(suite: Suite, id: 'bare-forward' | 'pitaya-cluster'): Promise<string> {
+  const { plan, ctx } = suite;
+  const target = TARGETS[id];
+  const specs = plan.clusterClients.map((clients) => ({
+    scenario: 'D-forward' as const, row: `D-forward ws ${clients}c 64B`, transport: 'ws' as const, clients, payloadBytes: 64,
+  }));
+  const reason = target.unavailable(ctx);
+  if (reason) {
+    for (const spec of specs) suite.skip(target, spec, reason);
+    return reason;
+  }
+  const ran = await suite.withTarget(target, async (running) => {
+    for (const spec of specs) {
+      await suite.load(target, running, {
+        ...spec,
+        job: (endpoint, t) => ({ ...timed(plan, endpoint, t), kind: 'echo-closed', clients: spec.clients, payloadBytes: 64 }),
+      });
+    }
+    return true;
+  });
+  if (ran) return 'ran';
+  for (const spec of specs) suite.skip(target, spec, suite.failedStart ?? 'did not start');
+  return `failed to start: ${suite.failedStart ?? ''}`;
+}

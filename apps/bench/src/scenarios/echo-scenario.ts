@@ -1,0 +1,67 @@
+import type { RunRecord } from '../report/report-types';
+import type { Suite } from '../orchestrator/suite';
+import type { RunningTarget, TargetDefinition } from '../targets/target';
+import type { Transport } from '../wire/endpoint';
+import { timed } from './job-defaults';
+
+/** Row label of a closed-loop echo run. */
+export function closedRow(transport: Transport, clients: number, payload: number): string {
+  return `A-closed ${transport} ${clients}c ${payload}B`;
+}
+
+/** Runs scenario A (closed loop over ws and tcp) against a started target. */
+export async function runClosedEcho(suite: Suite, target: TargetDefinition, running: RunningTarget): Promise<void> {
+  const { plan } = suite;
+  const cases: { transport: Transport; clients: number; payload: number }[] = [];
+  for (const payload of plan.payloads) for (const clients of plan.echoClients) cases.push({ transport: 'ws', clients, payload });
+  if (running.tcpPort > 0) for (const payload of plan.tcpPayloads) cases.push({ transport: 'tcp', clients: plan.tcpClients, payload });
+  for (const c of cases) {
+    await suite.load(target, running, {
+      scenario: 'A-closed', row: closedRow(c.transport, c.clients, c.payload), transport: c.transport, clients: c.clients, payloadBytes: c.payload,
+      job: (endpoint, t) => ({ ...timed(plan, endpoint, t), kind: 'echo-closed', clients: c.clients, payloadBytes: c.payload }),
+    });
+  }
+}
+
+/** The bare maximum: best closed-loop 64 B WebSocket throughput of the bare target in this run. */
+export function bareMax(runs: readonly RunRecord[]): number | undefined {
+  let best: number | undefined;
+  for (const r of runs) {
+    if (r.target !== 'bare' || r.scenario !== 'A-closed' || r.transport !== 'ws' || r.payloadBytes !== 64) continue;
+    if (r.result?.kind === 'echo-closed') best = Math.max(best ?? 0, r.result.throughput);
+  }
+  return best;
+}
+
+/** Runs scenario A open loop at the plan's fractions of the bare maximum (same offered load for every target). */
+export async function runOpenEcho(suite: Suite, target: TargetDefinition, running: RunningTarget, max: number | undefined): Promise<void> {
+  const { plan } = suite;
+  for (const fraction of plan.openFractions) {
+    const pct = Math.round(fraction * 100);
+    const row = `A-open ws ${plan.openClients}c 64B @${pct}% bare max`;
+    const spec = { scenario: 'A-open' as const, row, transport: 'ws' as const, clients: plan.openClients, payloadBytes: 64, fractionOfBareMax: fraction };
+    if (max === undefined) {
+      suite.skip(target, spec, 'no bare maximum measured');
+      continue;
+    }
+    const rate = Math.max(1, Math.round(fraction * max));
+    await suite.load(target, running, {
+      ...spec,
+      ratePerSec: rate,
+      job: (endpoint, t) => ({
+        ...timed(plan, endpoint, t, plan.openMeasureMs),
+        kind: 'echo-open', clients: plan.openClients, payloadBytes: 64, ratePerSec: rate, maxOutstandingPerClient: 256,
+      }),
+    });
+  }
+}
+
+/** The "compression on" row: echo of 1 KB, closed loop. */
+export async function runCompressionRow(suite: Suite, target: TargetDefinition, running: RunningTarget): Promise<void> {
+  const { plan } = suite;
+  const clients = plan.compressionClients;
+  await suite.load(target, running, {
+    scenario: 'A-compression', row: closedRow('ws', clients, 1024), transport: 'ws', clients, payloadBytes: 1024,
+    job: (endpoint, t) => ({ ...timed(plan, endpoint, t), kind: 'echo-closed', clients, payloadBytes: 1024 }),
+  });
+}

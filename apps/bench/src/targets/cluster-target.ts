@@ -1,0 +1,87 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { FORWARDED_ROUTES } from '../servers/bench-routes';
+import { GENERATOR_CPU, SERVER_CPU } from '../orchestrator/cpu-pinning';
+import { freePort } from '../orchestrator/net-util';
+import { hasEtcd, startEtcd } from './etcd';
+import { startScript } from './node-server';
+import type { RunningTarget, StartOptions, TargetContext, TargetDefinition } from './target';
+
+/** The two scripts scenario D needs; written by the cluster work, not by the bench. */
+export const CLUSTER_SCRIPTS = { frontend: 'pitaya-frontend.js', backend: 'pitaya-backend.js' } as const;
+
+/**
+ * Scenario D: pitaya-ts frontend → backend over gRPC, with etcd discovery. Contract of the two
+ * scripts in `dist/servers/` (same as every bench server, see `servers/server-env.ts`):
+ * - both read `BENCH_ETCD_URL` (a fresh etcd), `BENCH_HOST`, `BENCH_READY_FILE`;
+ * - `pitaya-backend.js` serves server type `backend` with a handler `bench` whose `echo(ctx, body)`
+ *   returns the body (route {@link FORWARDED_ROUTES}`.echo` = `backend.bench.echo`), and writes its
+ *   ready file (`ws`/`tcp` 0) once registered in etcd;
+ * - `pitaya-frontend.js` is a `connector` frontend listening on `BENCH_WS_PORT`/`BENCH_TCP_PORT`,
+ *   compression off, and writes its ready file once it has discovered the backend.
+ * The frontend is pinned to CPU 0, the backend to CPU 1 next to the load generator: two server
+ * processes on a 2-core machine, hence the "oversubscribed" label.
+ */
+export const pitayaClusterTarget: TargetDefinition = {
+  id: 'pitaya-cluster',
+  label: 'pitaya-ts frontend→backend (gRPC)',
+  description: 'oversubscribed: 2 processes on 2 cores — frontend (CPU 0) forwards `backend.bench.echo` over gRPC to a backend (CPU 1, with the generator), etcd discovery',
+  unavailable(ctx: TargetContext): string | undefined {
+    const missing = Object.values(CLUSTER_SCRIPTS).filter((s) => !fs.existsSync(path.join(ctx.distDir, 'servers', s)));
+    if (missing.length > 0) return `not run: cluster mode pending (dist/servers/${missing.join(', dist/servers/')} absent)`;
+    if (!hasEtcd()) return 'not run: etcd is not installed';
+    return undefined;
+  },
+  async start(ctx: TargetContext, options?: StartOptions): Promise<RunningTarget> {
+    const etcd = await startEtcd(ctx);
+    const env = { BENCH_ETCD_URL: etcd.url, BENCH_COMPRESSION: '0' };
+    const stops: (() => Promise<void>)[] = [() => ctx.registry.stop(etcd.process, 2000)];
+    const stopAll = async (): Promise<void> => {
+      for (const stop of [...stops].reverse()) await stop();
+    };
+    try {
+      const backend = await startScript(ctx, { label: 'pitaya-ts backend', script: CLUSTER_SCRIPTS.backend, env, cpu: GENERATOR_CPU, readyTimeoutMs: 30_000 });
+      stops.push(() => ctx.registry.stop(backend.process, 3000));
+      const frontend = await startScript(ctx, {
+        label: 'pitaya-ts frontend', script: CLUSTER_SCRIPTS.frontend, env, cpu: SERVER_CPU, listens: true, nodeArgs: options?.nodeArgs, readyTimeoutMs: 30_000,
+      });
+      stops.push(() => ctx.registry.stop(frontend.process, 3000));
+      return { pid: frontend.ready.pid, wsPort: frontend.ready.ws, tcpPort: frontend.ready.tcp, routes: FORWARDED_ROUTES, stop: stopAll };
+    } catch (error) {
+      await stopAll();
+      throw error;
+    }
+  },
+};
+
+/**
+ * The ceiling of scenario D with the transport Pitaya prescribes: the bare server (CPU 0) sends each
+ * echo body through one grpc-js unary call to a raw grpc-js echo backend (CPU 1) — no protobuf
+ * envelope, no session, no metadata, no discovery. Same two processes on the same cores as
+ * `pitaya-cluster`.
+ */
+export const bareForwardTarget: TargetDefinition = {
+  id: 'bare-forward',
+  label: 'bare ws → raw grpc-js',
+  description: 'oversubscribed: the bare ws server (CPU 0) forwards each echo body in one grpc-js unary call to a raw grpc-js echo server (CPU 1, with the generator)',
+  unavailable: () => undefined,
+  async start(ctx: TargetContext, options?: StartOptions): Promise<RunningTarget> {
+    const grpcPort = await freePort();
+    const stops: (() => Promise<void>)[] = [];
+    const stopAll = async (): Promise<void> => {
+      for (const stop of [...stops].reverse()) await stop();
+    };
+    try {
+      const backend = await startScript(ctx, { label: 'bare gRPC echo', script: 'bare-grpc-backend.js', env: { BENCH_GRPC_PORT: String(grpcPort) }, cpu: GENERATOR_CPU });
+      stops.push(() => ctx.registry.stop(backend.process, 3000));
+      const frontend = await startScript(ctx, {
+        label: 'bare forwarder', script: 'bare-forward-main.js', env: { BENCH_GRPC_ADDRESS: `127.0.0.1:${grpcPort}` }, cpu: SERVER_CPU, listens: true, nodeArgs: options?.nodeArgs,
+      });
+      stops.push(() => ctx.registry.stop(frontend.process, 3000));
+      return { pid: frontend.ready.pid, wsPort: frontend.ready.ws, tcpPort: frontend.ready.tcp, routes: FORWARDED_ROUTES, stop: stopAll };
+    } catch (error) {
+      await stopAll();
+      throw error;
+    }
+  },
+};

@@ -1,0 +1,18 @@
+import { bareTarget } from './bare-target';
+import { bareForwardTarget, pitayaClusterTarget } from './cluster-target';
+import { pinusTarget } from './pinus-target';
+import { pitayaCompressedTarget, pitayaStandaloneTarget } from './pitaya-target';
+import type { TargetDefinition, TargetId } from './target';
+
+/** Every target, in the order they run (bare first: the open-loop rates derive from its maximum). */
+export const TARGETS: Readonly<Record<TargetId, TargetDefinition>> = {
+  bare: bareTarget,
+  pinus: pinusTarget,
+  pitaya: pitayaStandaloneTarget,
+  'pitaya-compressed': pitayaCompressedTarget,
+  'bare-forward': bareForwardTarget,
+  'pitaya-cluster': pitayaClusterTarget,
+};
+
+/** The targets compared side by side in every table. */
+export const MAIN_TARGETS: readonly TargetId[] = ['bare', 'pinus', 'pitaya'];
