@@ -42,11 +42,14 @@ class TcpConnection implements Connection {
     this.handler = handler;
   }
 
+  // Bound once: a chunk carries several packets and arrives thousands of times a second.
+  private readonly onPacket = (type: PacketType, body: Uint8Array): void => this.handler!.onPacket(type, body);
+
   private readonly onData = (chunk: Buffer): void => {
     const handler = this.handler;
     if (!handler) return;
     try {
-      this.decoder.push(chunk, (type: PacketType, body: Uint8Array) => handler.onPacket(type, body));
+      this.decoder.push(chunk, this.onPacket);
     } catch (error) {
       this.decoder.destroy();
       if (error instanceof ProtocolError) handler.onMalformed(error);

@@ -112,10 +112,15 @@ export class RawClient {
   }
 
   async waitClosed(timeoutMs = 3000): Promise<void> {
-    await Promise.race([
-      this.closedPromise,
-      new Promise((_, reject) => setTimeout(() => reject(new Error('connection was not closed')), timeoutMs)),
-    ]);
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        this.closedPromise,
+        new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('connection was not closed')), timeoutMs))),
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   private async take(predicate: (p: RawPacket) => boolean, timeoutMs: number): Promise<RawPacket> {
