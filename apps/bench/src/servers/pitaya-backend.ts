@@ -1,5 +1,5 @@
-import { ClusterModule } from '@pitaya-ts/cluster';
-import { Context, createLogger, Handler, Module, Pitaya } from '@pitaya-ts/core';
+import { Context, Handler, Module, Pitaya } from '@pitaya-ts/core';
+import { benchAppOptions, benchClusterModule } from './bench-app-options';
 import { exitOnSignal, readServerEnv, writeReady } from './server-env';
 
 /** Scenario D's backend handler: `backend.bench.echo` answers with its body. */
@@ -16,24 +16,10 @@ class BackendBenchHandler {
  */
 async function main(): Promise<void> {
   const env = readServerEnv();
-  if (!env.etcdUrl) throw new Error('BENCH_ETCD_URL is not set: the backend needs the etcd the orchestrator started');
-  @Module({
-    imports: [ClusterModule.forRoot({
-      etcd: { endpoints: new URL(env.etcdUrl).host, prefix: 'bench/' },
-      bindingStorage: false,
-      config: { cluster: { rpc: { server: { grpc: { port: 0, host: env.host } } } } },
-      env: {},
-    })],
-    handlers: [BackendBenchHandler],
-  })
+  @Module({ imports: [benchClusterModule(env)], handlers: [BackendBenchHandler] })
   class BackendModule {}
 
-  const app = await Pitaya.create(BackendModule, {
-    serverType: 'backend',
-    frontend: false,
-    logger: createLogger({ level: 'error' }),
-    env: {},
-  });
+  const app = await Pitaya.create(BackendModule, benchAppOptions(env, 'backend', false));
   await app.start();
   exitOnSignal(() => app.close());
   writeReady(env.readyFile, { pid: process.pid, ws: 0, tcp: 0 });

@@ -1,28 +1,18 @@
-import { ClusterModule, SERVICE_DISCOVERY, type ServiceDiscovery } from '@pitaya-ts/cluster';
-import { createLogger, Module, Pitaya, tcp, ws } from '@pitaya-ts/core';
+import { SERVICE_DISCOVERY, type ServiceDiscovery } from '@pitaya-ts/cluster';
+import { Module, Pitaya } from '@pitaya-ts/core';
+import { benchAppOptions, benchClusterModule } from './bench-app-options';
 import { exitOnSignal, readServerEnv, writeReady } from './server-env';
 
-/** Scenario D's frontend has no handlers of its own: every `backend.*` route is forwarded over gRPC. */
+/**
+ * Entry of scenario D's frontend (type `connector`): no handlers of its own, so every `backend.*`
+ * route is forwarded over gRPC. Ready once it has discovered the backend.
+ */
 async function main(): Promise<void> {
   const env = readServerEnv();
-  if (!env.etcdUrl) throw new Error('BENCH_ETCD_URL is not set: the frontend needs the etcd the orchestrator started');
-  @Module({
-    imports: [ClusterModule.forRoot({
-      etcd: { endpoints: new URL(env.etcdUrl).host, prefix: 'bench/' },
-      bindingStorage: false,
-      config: { cluster: { rpc: { server: { grpc: { port: 0, host: env.host } } } } },
-      env: {},
-    })],
-  })
+  @Module({ imports: [benchClusterModule(env)] })
   class FrontendModule {}
 
-  const app = await Pitaya.create(FrontendModule, {
-    serverType: 'connector',
-    acceptors: [ws({ port: env.wsPort, host: env.host }), tcp({ port: env.tcpPort, host: env.host })],
-    config: { heartbeat: { interval: '60s' }, handler: { messages: { compression: env.compression } } },
-    logger: createLogger({ level: 'error' }),
-    env: {},
-  });
+  const app = await Pitaya.create(FrontendModule, benchAppOptions(env, 'connector'));
   await app.start();
   exitOnSignal(() => app.close());
   const discovery = app.get<ServiceDiscovery>(SERVICE_DISCOVERY);

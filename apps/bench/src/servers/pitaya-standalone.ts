@@ -1,4 +1,5 @@
-import { createLogger, Pitaya, tcp, ws } from '@pitaya-ts/core';
+import { Pitaya } from '@pitaya-ts/core';
+import { benchAppOptions } from './bench-app-options';
 import { BenchModule } from './bench-module';
 import { exitOnSignal, readServerEnv, writeReady } from './server-env';
 
@@ -8,13 +9,7 @@ import { exitOnSignal, readServerEnv, writeReady } from './server-env';
  */
 async function main(): Promise<void> {
   const env = readServerEnv();
-  const app = await Pitaya.create(BenchModule, {
-    serverType: 'connector',
-    acceptors: [ws({ port: env.wsPort, host: env.host }), tcp({ port: env.tcpPort, host: env.host })],
-    config: { heartbeat: { interval: '60s' }, handler: { messages: { compression: env.compression } } },
-    logger: createLogger({ level: 'error' }),
-    env: {},
-  });
+  const app = await Pitaya.create(BenchModule, benchAppOptions(env, 'connector'));
   await app.start();
   exitOnSignal(() => app.close());
   const [wsAddress, tcpAddress] = app.listening;
