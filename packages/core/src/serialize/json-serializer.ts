@@ -8,7 +8,9 @@ export class JsonSerializer implements Serializer {
   readonly name = 'json';
 
   encode(value: unknown): Uint8Array {
-    const text = JSON.stringify(value, bytesAsBase64);
+    // A replacer takes V8 off its fast path (about twice the cost), so it only runs for values
+    // that hold bytes or a custom toJSON.
+    const text = mayHoldBytes(value, 0) ? JSON.stringify(value, bytesAsBase64) : JSON.stringify(value);
     if (text === undefined) throw new TypeError(`cannot serialize ${typeof value} to JSON`);
     return Buffer.from(text, 'utf8');
   }
@@ -22,6 +24,25 @@ export class JsonSerializer implements Serializer {
   encodeError(error: ErrorPayload): Uint8Array {
     return encodeErrorPayloadJson(error);
   }
+}
+
+/** Deeper than this, assume bytes rather than keep walking (the replacer is always correct). */
+const MAX_WALK_DEPTH = 32;
+
+/** True when `value` contains a Uint8Array/Buffer or an object with a `toJSON` of its own making. */
+function mayHoldBytes(value: unknown, depth: number): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  if (depth > MAX_WALK_DEPTH || ArrayBuffer.isView(value)) return true;
+  if (Array.isArray(value)) {
+    for (const item of value) if (mayHoldBytes(item, depth + 1)) return true;
+    return false;
+  }
+  if (value instanceof Date) return false;
+  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return true;
+  for (const key in value) {
+    if (Object.prototype.hasOwnProperty.call(value, key) && mayHoldBytes((value as Record<string, unknown>)[key], depth + 1)) return true;
+  }
+  return false;
 }
 
 function bytesAsBase64(_key: string, value: unknown): unknown {
