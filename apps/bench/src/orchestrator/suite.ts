@@ -1,23 +1,14 @@
 import type { CheckpointLabel, Job, JobResult } from '../generator/jobs';
-import type { RunRecord, ScenarioId } from '../report/report-types';
-import type { RunningTarget, StartOptions, TargetContext, TargetDefinition, TargetId } from '../targets/target';
-import type { Endpoint, Transport } from '../wire/endpoint';
+import type { RowParameters, RunRecord } from '../report/report-types';
+import type { RunningTarget, StartOptions, TargetContext, TargetDefinition } from '../targets/target';
+import type { Endpoint } from '../wire/endpoint';
 import type { GeneratorProcess } from './generator-process';
 import type { BenchPlan } from './plan';
 import { CpuMeter, readRssKb } from './proc-stats';
 import type { ProgressBar } from './progress-bar';
 
 /** A load run to perform against a started target. */
-export interface LoadSpec {
-  readonly scenario: ScenarioId;
-  readonly row: string;
-  readonly transport: Transport;
-  readonly clients?: number;
-  readonly payloadBytes?: number;
-  readonly ratePerSec?: number;
-  readonly fractionOfBareMax?: number;
-  readonly roomSize?: number;
-  readonly rooms?: number;
+export interface LoadSpec extends RowParameters {
   /** Builds the job for the target's endpoint and routes. */
   readonly job: (endpoint: Endpoint, target: RunningTarget) => Job;
 }
@@ -83,11 +74,8 @@ export class Suite {
       else if (label === 'idle-before') rssBefore = readRssKb(running.pid);
       else rssAfter = readRssKb(running.pid);
     };
-    const base = {
-      scenario: spec.scenario, target: target.id as TargetId, row: spec.row, transport: spec.transport,
-      clients: spec.clients, payloadBytes: spec.payloadBytes, ratePerSec: spec.ratePerSec,
-      fractionOfBareMax: spec.fractionOfBareMax, roomSize: spec.roomSize, rooms: spec.rooms,
-    };
+    const { job: _builder, ...row } = spec;
+    const base = { ...row, target: target.id };
     let record: RunRecord;
     try {
       const result: JobResult = await this.generator.run(job, onCheckpoint, estimate * 2 + 60_000);
@@ -121,7 +109,7 @@ export class Suite {
   }
 
   /** Records a run that could not happen (its target did not start). */
-  skip(target: TargetDefinition, spec: Omit<LoadSpec, 'job'>, reason: string): void {
+  skip(target: TargetDefinition, spec: RowParameters, reason: string): void {
     this.runs.push({ ...spec, target: target.id, error: reason });
   }
 }

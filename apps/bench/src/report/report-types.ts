@@ -9,10 +9,9 @@ import type { MachineInfo } from './machine';
 /** Scenarios of the report. */
 export type ScenarioId = 'A-closed' | 'A-open' | 'A-compression' | 'B-closed' | 'B-rate' | 'C-idle' | 'D-forward';
 
-/** One measured run of one target. */
-export interface RunRecord {
+/** What identifies a row of the report: the scenario and its parameters, the same for every target. */
+export interface RowParameters {
   readonly scenario: ScenarioId;
-  readonly target: TargetId;
   /** Identifies the row across targets (same scenario and parameters), e.g. `A-closed ws 1000c 64B`. */
   readonly row: string;
   readonly transport: Transport;
@@ -22,6 +21,11 @@ export interface RunRecord {
   readonly fractionOfBareMax?: number;
   readonly roomSize?: number;
   readonly rooms?: number;
+}
+
+/** One measured run of one target. */
+export interface RunRecord extends RowParameters {
+  readonly target: TargetId;
   readonly result?: JobResult;
   /** Server CPU during the window (1 = one full core), from /proc/<pid>/stat. */
   readonly serverCpu?: number;

@@ -2,9 +2,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { FORWARDED_ROUTES } from '../servers/bench-routes';
 import { GENERATOR_CPU, SERVER_CPU } from '../orchestrator/cpu-pinning';
-import { freePort } from '../orchestrator/net-util';
-import { hasEtcd, startEtcd } from './etcd';
-import { startScript } from './node-server';
+import { freePort, startEtcd } from '@pitaya-ts/testing';
+import { hasEtcd } from './etcd';
+import { startScript, type ScriptStart } from './node-server';
 import type { RunningTarget, StartOptions, TargetContext, TargetDefinition } from './target';
 
 /** The two scripts scenario D needs; written by the cluster work, not by the bench. */
@@ -33,24 +33,13 @@ export const pitayaClusterTarget: TargetDefinition = {
     return undefined;
   },
   async start(ctx: TargetContext, options?: StartOptions): Promise<RunningTarget> {
-    const etcd = await startEtcd(ctx);
+    const etcd = await startEtcd({ name: 'bench' });
     const env = { BENCH_ETCD_URL: etcd.url, BENCH_COMPRESSION: '0' };
-    const stops: (() => Promise<void>)[] = [() => ctx.registry.stop(etcd.process, 2000)];
-    const stopAll = async (): Promise<void> => {
-      for (const stop of [...stops].reverse()) await stop();
-    };
-    try {
-      const backend = await startScript(ctx, { label: 'pitaya-ts backend', script: CLUSTER_SCRIPTS.backend, env, cpu: GENERATOR_CPU, readyTimeoutMs: 30_000 });
-      stops.push(() => ctx.registry.stop(backend.process, 3000));
-      const frontend = await startScript(ctx, {
-        label: 'pitaya-ts frontend', script: CLUSTER_SCRIPTS.frontend, env, cpu: SERVER_CPU, listens: true, nodeArgs: options?.nodeArgs, readyTimeoutMs: 30_000,
-      });
-      stops.push(() => ctx.registry.stop(frontend.process, 3000));
-      return { pid: frontend.ready.pid, wsPort: frontend.ready.ws, tcpPort: frontend.ready.tcp, routes: FORWARDED_ROUTES, stop: stopAll };
-    } catch (error) {
-      await stopAll();
-      throw error;
-    }
+    return startFrontendBackend(ctx, {
+      backend: { label: 'pitaya-ts backend', script: CLUSTER_SCRIPTS.backend, env, readyTimeoutMs: 30_000 },
+      frontend: { label: 'pitaya-ts frontend', script: CLUSTER_SCRIPTS.frontend, env, nodeArgs: options?.nodeArgs, readyTimeoutMs: 30_000 },
+      before: [() => etcd.stop()],
+    });
   },
 };
 
@@ -67,21 +56,34 @@ export const bareForwardTarget: TargetDefinition = {
   unavailable: () => undefined,
   async start(ctx: TargetContext, options?: StartOptions): Promise<RunningTarget> {
     const grpcPort = await freePort();
-    const stops: (() => Promise<void>)[] = [];
-    const stopAll = async (): Promise<void> => {
-      for (const stop of [...stops].reverse()) await stop();
-    };
-    try {
-      const backend = await startScript(ctx, { label: 'bare gRPC echo', script: 'bare-grpc-backend.js', env: { BENCH_GRPC_PORT: String(grpcPort) }, cpu: GENERATOR_CPU });
-      stops.push(() => ctx.registry.stop(backend.process, 3000));
-      const frontend = await startScript(ctx, {
-        label: 'bare forwarder', script: 'bare-forward-main.js', env: { BENCH_GRPC_ADDRESS: `127.0.0.1:${grpcPort}` }, cpu: SERVER_CPU, listens: true, nodeArgs: options?.nodeArgs,
-      });
-      stops.push(() => ctx.registry.stop(frontend.process, 3000));
-      return { pid: frontend.ready.pid, wsPort: frontend.ready.ws, tcpPort: frontend.ready.tcp, routes: FORWARDED_ROUTES, stop: stopAll };
-    } catch (error) {
-      await stopAll();
-      throw error;
-    }
+    return startFrontendBackend(ctx, {
+      backend: { label: 'bare gRPC echo', script: 'bare-grpc-backend.js', env: { BENCH_GRPC_PORT: String(grpcPort) } },
+      frontend: { label: 'bare forwarder', script: 'bare-forward-main.js', env: { BENCH_GRPC_ADDRESS: `127.0.0.1:${grpcPort}` }, nodeArgs: options?.nodeArgs },
+    });
   },
 };
+
+/**
+ * Starts a scenario-D pair: the backend on the generator's core, then the frontend (measured, with
+ * client ports) on the server's core. Stops everything started so far, `before` included, when a
+ * step fails, and in reverse order when the target is stopped.
+ */
+async function startFrontendBackend(
+  ctx: TargetContext,
+  pair: { backend: ScriptStart; frontend: ScriptStart; before?: readonly (() => Promise<void>)[] },
+): Promise<RunningTarget> {
+  const stops = [...(pair.before ?? [])];
+  const stopAll = async (): Promise<void> => {
+    for (const stop of [...stops].reverse()) await stop();
+  };
+  try {
+    const backend = await startScript(ctx, { ...pair.backend, cpu: GENERATOR_CPU });
+    stops.push(() => ctx.registry.stop(backend.process, 3000));
+    const frontend = await startScript(ctx, { ...pair.frontend, cpu: SERVER_CPU, listens: true });
+    stops.push(() => ctx.registry.stop(frontend.process, 3000));
+    return { pid: frontend.ready.pid, wsPort: frontend.ready.ws, tcpPort: frontend.ready.tcp, routes: FORWARDED_ROUTES, stop: stopAll };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { SERVER_CPU } from '../orchestrator/cpu-pinning';
-import { freePort } from '../orchestrator/net-util';
+import { freePort } from '@pitaya-ts/testing';
 import type { ManagedProcess } from '../orchestrator/process-registry';
 import { waitReady } from '../orchestrator/wait-ready';
 import type { ReadyInfo } from '../servers/server-env';

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { PINUS_ROUTES } from '../servers/bench-routes';
-import { freePort } from '../orchestrator/net-util';
+import { freePort } from '@pitaya-ts/testing';
 import { startScript } from './node-server';
 import type { RunningTarget, StartOptions, TargetContext, TargetDefinition } from './target';
 

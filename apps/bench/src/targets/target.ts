@@ -9,7 +9,7 @@ export type TargetId = 'bare' | 'pinus' | 'pitaya' | 'pitaya-compressed' | 'bare
 export interface TargetContext {
   readonly registry: ProcessRegistry;
   readonly pinning: Pinning;
-  /** The run's temporary directory (logs, ready files, pinus base, etcd data). Deleted at the end. */
+  /** The run's temporary directory (logs, ready files, pinus base). Deleted at the end. */
   readonly tmpDir: string;
   /** `apps/bench/dist`. */
   readonly distDir: string;
