@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Makes sure the Debian packages the integration tests drive for real are present:
-// etcd (cluster tests) and chromium (the chat page test). Installs them with apt-get when
+// etcd (cluster tests), chromium (the chat page test), nats-server (NATS RPC), redis-server
+// (reliable RPC workers) and prometheus (the metrics test scrapes a real server). Installs them with apt-get when
 // running as root on Debian; otherwise says exactly what to install.
 'use strict';
 const { spawnSync } = require('node:child_process');
@@ -8,6 +9,9 @@ const { spawnSync } = require('node:child_process');
 const wanted = [
   { binary: 'etcd', debian: ['etcd-server', 'etcd-client'] },
   { binary: 'chromium', debian: ['chromium'] },
+  { binary: 'nats-server', debian: ['nats-server'] },
+  { binary: 'redis-server', debian: ['redis-server'] },
+  { binary: 'prometheus', debian: ['prometheus'] },
 ];
 
 function has(binary) {

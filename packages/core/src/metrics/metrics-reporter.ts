@@ -1,5 +1,9 @@
 /** Labels of a handled message (Pitaya's `response_time_ns` labels). */
 export interface HandledMessage {
+  /**
+   * The route as known to the route table, or `unknown` when the client sent a route that does not
+   * exist: a client must never be able to create a metric series by sending a new string.
+   */
   readonly route: string;
   /** `handler` for client messages, `rpc` for remote calls. */
   readonly type: 'handler' | 'rpc';
@@ -8,6 +12,20 @@ export interface HandledMessage {
   readonly code: string;
   readonly durationMs: number;
 }
+
+/**
+ * Why the framework refused or cut off a peer. A closed set, so the label cannot grow:
+ * `handshake` (invalid or refused handshake), `handshake-timeout` (never completed it),
+ * `connection-limit` / `ip-limit` (over a configured cap), `rate-limit-kick` (too many rate-limit
+ * violations), `validation` (a body failed its declared schema).
+ */
+export type RefusalReason =
+  | 'handshake'
+  | 'handshake-timeout'
+  | 'connection-limit'
+  | 'ip-limit'
+  | 'rate-limit-kick'
+  | 'validation';
 
 /**
  * Receives the framework's measurements. The default reports nothing; a Prometheus implementation
@@ -23,6 +41,10 @@ export interface MetricsReporter {
   /** A client was disconnected because it could not keep up with what it was sent. */
   slowConsumer(): void;
   messageHandled(message: HandledMessage): void;
+  /** A connection, handshake or body was refused for a protective reason (see {@link RefusalReason}). */
+  refused(reason: RefusalReason): void;
+  /** An outgoing RPC to another server got no answer in time (answered PIT-408). */
+  rpcTimeout(serverType: string): void;
 }
 
 /** The default {@link MetricsReporter}: measures nothing. */
@@ -33,4 +55,6 @@ export class NoopMetricsReporter implements MetricsReporter {
   rateLimited(): void {}
   slowConsumer(): void {}
   messageHandled(): void {}
+  refused(): void {}
+  rpcTimeout(): void {}
 }
