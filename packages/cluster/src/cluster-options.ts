@@ -1,4 +1,4 @@
-import { resolveConfig, type Type } from '@pitaya-ts/core';
+import { ConfigSource, resolveConfig, type Type } from '@pitaya-ts/core';
 import { CLUSTER_CONFIG_KEYS, type ClusterConfig, type ClusterConfigInput } from './cluster-config';
 import type { ServiceDiscovery } from './discovery/service-discovery';
 import type { RoutingStrategy } from './router/router';
@@ -29,8 +29,9 @@ export interface ClusterModuleOptions {
  * and prefix unless their own keys are given, so one setting (or one `PITAYA_CLUSTER_SD_ETCD_ENDPOINTS`)
  * points a whole server at its etcd.
  */
-export function resolveClusterConfig(options: ClusterModuleOptions): ClusterConfig {
-  const env = options.env ?? process.env;
+export function resolveClusterConfig(options: ClusterModuleOptions, source?: ConfigSource): ClusterConfig {
+  // `options.env` (tests) wins over the application's environment; the application's config file still applies.
+  const env = options.env ? new ConfigSource(options.env, source?.file) : source ?? new ConfigSource(process.env);
   const input = options.config ?? {};
   const shared = { endpoints: options.etcd?.endpoints, prefix: options.etcd?.prefix };
   const withShared = {

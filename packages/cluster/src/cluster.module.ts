@@ -1,4 +1,4 @@
-import { FORWARDER, GROUPS, LOGGER, Module, RPC_CLIENT, SERVER_INFO, USER_MESSENGER, type DynamicModule, type Logger, type Provider, type ServerIdentity, type UserMessenger } from '@pitaya-ts/core';
+import { CONFIG_SOURCE, FORWARDER, GROUPS, LOGGER, Module, RPC_CLIENT, SERVER_INFO, USER_MESSENGER, type ConfigSource, type DynamicModule, type Logger, type Provider, type ServerIdentity, type UserMessenger } from '@pitaya-ts/core';
 import type { Etcd3 } from 'etcd3';
 import { ClusterBootstrap } from './cluster-bootstrap';
 import type { ClusterConfig } from './cluster-config';
@@ -44,7 +44,8 @@ export class ClusterModule {
   static forRoot(options: ClusterModuleOptions = {}): DynamicModule {
     const providers: Provider[] = [
       { provide: CLUSTER_OPTIONS, useValue: options },
-      { provide: CLUSTER_CONFIG, useFactory: () => resolveClusterConfig(options) },
+      // The configuration file and environment of Pitaya.create (CONFIG_SOURCE) apply to the cluster keys too.
+      { provide: CLUSTER_CONFIG, useFactory: (source: ConfigSource) => resolveClusterConfig(options, source), inject: [CONFIG_SOURCE] },
       {
         provide: ETCD_CLIENT,
         useFactory: (config: ClusterConfig) => {

@@ -40,7 +40,7 @@ describe('bootstrap: scanner, container and route table', () => {
     @Injectable() class Clock { now(): number { return 42; } }
     const NAME = Symbol('name');
     @Handler('h') class H { constructor(readonly clock: Clock, @Inject(NAME) readonly name: string, @Optional() @Inject('absent') readonly absent?: unknown) {} t(): unknown { return this.clock.now(); } }
-    @Module({ providers: [Clock, { provide: NAME, useFactory: async () => 'async-name' }] }) class Shared {}
+    @Module({ providers: [Clock, { provide: NAME, useFactory: async () => 'async-name' }], exports: [Clock, NAME] }) class Shared {}
     @Module({ imports: [Shared], handlers: [H] }) class AppModule {}
     const app = await Pitaya.create(AppModule, quiet);
     const h = app.get(H);

@@ -19,8 +19,11 @@ export interface PitayaOptions {
   readonly hostname?: string;
   /** Where clients connect: `ws({ port })`, `tcp({ port })`, or your own `Acceptor`. Frontends need one. */
   readonly acceptors?: readonly Acceptor[];
-  /** Client payload format: `json` (default), `protobuf` (needs `protobuf`), or your own. `PITAYA_SERIALIZERTYPE` (1/2) overrides the names. */
-  readonly serializer?: 'json' | 'protobuf' | Serializer;
+  /**
+   * Client payload format: `json` (default), `protobuf` (needs `protobuf`), the name of a serializer a
+   * module contributes to `SERIALIZERS`, or your own. `PITAYA_SERIALIZERTYPE` (1/2) overrides the names.
+   */
+  readonly serializer?: 'json' | 'protobuf' | (string & {}) | Serializer;
   /**
    * Protobuf definitions for the protobuf serializer and for remotes declaring protobuf types;
    * `pushTypes` names the message type of each push route (`{ onMessage: 'chat.Message' }`).
@@ -40,6 +43,12 @@ export interface PitayaOptions {
   readonly logger?: Logger;
   /** Pitaya's configuration keys (`heartbeat.interval`, `buffer.agent…`); `PITAYA_*` variables override them. */
   readonly config?: PitayaConfigInput;
+  /**
+   * A Pitaya-shaped YAML or JSON configuration file (viper's `config.yaml`: Pitaya's keys under
+   * `pitaya:`, the application's own keys beside them). Precedence: defaults ← file ← `config` ←
+   * `PITAYA_*`. `configFileFromArgs()` reads it from `--config <file>`.
+   */
+  readonly configFile?: string;
   /** Environment used for `PITAYA_*` overrides (default `process.env`). */
   readonly env?: NodeJS.ProcessEnv;
 }

@@ -5,6 +5,7 @@
 export { LOGGER } from '../logger';
 export { GROUPS } from '../groups/groups';
 export { USER_MESSENGER } from '../session/user-messenger';
+import type { HandshakeValidator } from '../session/session-pool';
 
 /** {@link ServerIdentity} of this process. */
 export const SERVER_INFO = Symbol.for('pitaya-ts:ServerInfo');
@@ -20,3 +21,27 @@ export const FORWARDER = Symbol.for('pitaya-ts:Forwarder');
 export const RPC_CLIENT = Symbol.for('pitaya-ts:RpcClient');
 /** The {@link ProtobufSerializer} of the `protobuf` option, bound only when that option is given. */
 export const PROTOBUF_SERIALIZER = Symbol.for('pitaya-ts:ProtobufSerializer');
+
+/** The {@link ConfigSource}: the configuration file (if any) and the environment, for modules resolving their own keys. */
+export const CONFIG_SOURCE = Symbol.for('pitaya-ts:ConfigSource');
+
+/**
+ * Multi-provider token: acceptors contributed by modules (`{ provide: ACCEPTORS, useValue: ws({ port }), multi: true }`),
+ * opened after those of the `acceptors` option.
+ */
+export const ACCEPTORS = Symbol.for('pitaya-ts:Acceptors');
+/** Multi-provider token: {@link NamedHandshakeValidator}s contributed by modules, run after those of the `handshakeValidators` option. */
+export const HANDSHAKE_VALIDATORS = Symbol.for('pitaya-ts:HandshakeValidators');
+/** Multi-provider token: client {@link Serializer}s contributed by modules, selected by name with the `serializer` option. */
+export const SERIALIZERS = Symbol.for('pitaya-ts:Serializers');
+
+/** The framework's multi-provider tokens; injecting one gives an array (empty when nothing contributed). */
+export const MULTI_TOKENS: readonly symbol[] = [ACCEPTORS, HANDSHAKE_VALIDATORS, SERIALIZERS];
+
+/** A handshake check contributed through {@link HANDSHAKE_VALIDATORS}; a class with these members works too. */
+export interface NamedHandshakeValidator {
+  /** Named in the log when it refuses a client. */
+  readonly name: string;
+  /** Throwing (or rejecting) refuses the client with code 400. */
+  readonly validate: HandshakeValidator;
+}

@@ -15,4 +15,16 @@ export const MetaKey = {
   Route: 'pitaya:route',
   /** Pipeline classes applied with `@UsePipelines`, on a class or a method. */
   UsePipelines: 'pitaya:use-pipelines',
+  /** `true` on a `@Global()` module class. */
+  Global: 'pitaya:global',
+  /** {@link GuardOptions} on a `@Guard` class. */
+  Guard: 'pitaya:guard',
+  /** Guard classes applied with `@UseGuards`, on a class or a method. */
+  UseGuards: 'pitaya:use-guards',
+  /** Error classes a `@Catch` filter handles (empty: every error). */
+  Catch: 'pitaya:catch',
+  /** Filter classes applied with `@UseFilters`, on a class or a method. */
+  UseFilters: 'pitaya:use-filters',
+  /** {@link ParamSource} list of a route method's parameters (`@Body()`, `@Session()`, `@Uid()`). */
+  Params: 'pitaya:params',
 } as const;

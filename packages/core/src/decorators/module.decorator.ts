@@ -14,3 +14,13 @@ export function Module(metadata: ModuleMetadata): ClassDecorator {
     Reflect.defineMetadata(MetaKey.Module, Object.freeze({ ...metadata }), target);
   };
 }
+
+/**
+ * Makes a module's exports visible to every module of the application without importing it, like
+ * NestJS's `@Global()`. Meant for infrastructure (configuration, database clients), not for features.
+ */
+export function Global(): ClassDecorator {
+  return (target) => {
+    Reflect.defineMetadata(MetaKey.Global, true, target);
+  };
+}

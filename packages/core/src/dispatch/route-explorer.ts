@@ -6,6 +6,8 @@ import type { PipelineOptions, PipelineTarget, RouteOptions, ServiceOptions } fr
 import { BootstrapError } from '../errors/bootstrap-error';
 import { isAfterPipeline, isBeforePipeline, type AfterPipeline, type BeforePipeline } from '../pipeline/pipeline.interfaces';
 import type { Serializer } from '../serialize/serializer';
+import type { ParamSource } from '../decorators/guard.decorators';
+import { bindParams, buildEnhancer, paramPlan, type ParamPlan, type ResolvedFilter, type ResolvedGuard } from './enhancers';
 import { RouteTable, type BodyMode, type RouteEntry } from './route-table';
 
 const LIFECYCLE_METHODS = new Set(['constructor', 'onInit', 'onAfterInit', 'onBeforeShutdown', 'onShutdown']);
@@ -27,12 +29,18 @@ export interface RouteExplorerOptions {
   readonly handlers: readonly Type[];
   readonly remotes: readonly Type[];
   readonly pipelines: readonly Type[];
+  /** Application-wide `@Guard` classes (modules' `guards`). */
+  readonly guards?: readonly Type[];
+  /** Application-wide `@Catch` filters (modules' `filters`). */
+  readonly filters?: readonly Type[];
 }
 
 /** A route as its metadata declares it, before any instance exists. */
-interface RouteDescriptor extends Omit<RouteEntry, 'invoke' | 'before' | 'after'> {
+interface RouteDescriptor extends Omit<RouteEntry, 'invoke' | 'before' | 'after' | 'enhanced'> {
   readonly cls: Type;
   readonly methodName: string;
+  /** Set when the method's parameters are decorated (`@Body()`, `@Session()`…). */
+  readonly params?: ParamPlan;
 }
 
 /** Routes worked out from metadata alone; `install()` attaches instances and pipelines. */
@@ -57,16 +65,19 @@ export function exploreRoutes(options: RouteExplorerOptions): ExploredRoutes {
     table,
     install: (container) => {
       const pipelines = new PipelineResolver(container, options.pipelines);
+      const enhancers = new EnhancerResolver(container, options.guards ?? [], options.filters ?? []);
       const attach = (d: RouteDescriptor): RouteEntry => {
         const instance = container.get(d.cls) as Record<string, unknown>;
         const fn = instance[d.methodName] as (...args: unknown[]) => unknown;
         const chain = pipelines.for(d);
-        const { cls: _cls, methodName: _method, ...entry } = d;
+        const { cls: _cls, methodName: _method, params, ...entry } = d;
+        const enhanced = enhancers.for(d);
         return Object.freeze({
           ...entry,
-          invoke: fn.bind(instance) as RouteEntry['invoke'],
+          invoke: (params ? bindParams(fn, instance, params) : fn.bind(instance)) as RouteEntry['invoke'],
           before: Object.freeze(chain.filter(isBeforePipeline) as BeforePipeline[]),
           after: Object.freeze(chain.filter(isAfterPipeline) as AfterPipeline[]),
+          ...(enhanced ? { enhanced } : {}),
         });
       };
       table.install(handlers.map(attach), remotes.map(attach));
@@ -104,7 +115,8 @@ function describe(classes: readonly Type[], kind: 'handler' | 'remote', options:
       const previous = seen.get(route);
       if (previous) throw new BootstrapError('DUPLICATE_ROUTE', `${route} is declared twice: by ${previous} and ${owner}`);
       seen.set(route, owner);
-      const bodyMode = routeOptions.raw ? 'raw' : bodyModeOf(cls, methodName);
+      const params = paramsOf(cls, methodName, owner);
+      const bodyMode = routeOptions.raw ? 'raw' : params ? paramBodyMode(cls, methodName, params) : bodyModeOf(cls, methodName);
       routes.push({
         cls,
         methodName,
@@ -119,6 +131,7 @@ function describe(classes: readonly Type[], kind: 'handler' | 'remote', options:
         requestType: routeOptions.requestType,
         responseType: routeOptions.responseType,
         serializer: serializerFor(kind, routeOptions, bodyMode, owner, options),
+        ...(params ? { params } : {}),
       });
     }
   }
@@ -165,6 +178,77 @@ class PipelineResolver {
       this.instances.set(cls, instance);
     }
     return instance;
+  }
+}
+
+function paramsOf(cls: Type, methodName: string, owner: string): ParamPlan | undefined {
+  const declared = Reflect.getOwnMetadata(MetaKey.Params, cls.prototype as object, methodName) as { index: number; source: ParamSource }[] | undefined;
+  if (!declared || declared.length === 0) return undefined;
+  const fn = (cls.prototype as Record<string, unknown>)[methodName] as (...args: unknown[]) => unknown;
+  return paramPlan(declared, fn.length, owner);
+}
+
+function paramBodyMode(cls: Type, methodName: string, params: ParamPlan): BodyMode {
+  const index = params.indexOf('body');
+  if (index < 0) return 'none';
+  const type = (Reflect.getMetadata('design:paramtypes', cls.prototype as object, methodName) as unknown[] | undefined)?.[index];
+  return type === Uint8Array || type === Buffer ? 'raw' : 'decoded';
+}
+
+/** Resolves guard and filter instances once and composes each route's wrapper. */
+class EnhancerResolver {
+  private readonly guards = new Map<Type, ResolvedGuard>();
+  private readonly filters = new Map<Type, ResolvedFilter>();
+
+  constructor(private readonly container: Container, private readonly globalGuards: readonly Type[], private readonly globalFilters: readonly Type[]) {
+    for (const cls of globalGuards) this.guard(cls, 'a module');
+    for (const cls of globalFilters) this.filter(cls, 'a module');
+  }
+
+  for(route: RouteDescriptor): RouteEntry['enhanced'] {
+    const target: PipelineTarget = route.kind === 'handler' ? 'handlers' : 'remotes';
+    const prototype = route.cls.prototype as object;
+    const guards = [
+      ...this.globalGuards,
+      ...((Reflect.getOwnMetadata(MetaKey.UseGuards, route.cls) as Type[] | undefined) ?? []),
+      ...((Reflect.getOwnMetadata(MetaKey.UseGuards, prototype, route.methodName) as Type[] | undefined) ?? []),
+    ].map((cls) => this.guard(cls, route.owner)).filter((g) => (g.options.appliesTo ?? ['handlers']).includes(target));
+    // Most specific first, like NestJS: the method's filters, the class's, then the application's.
+    const filters = [
+      ...((Reflect.getOwnMetadata(MetaKey.UseFilters, prototype, route.methodName) as Type[] | undefined) ?? []),
+      ...((Reflect.getOwnMetadata(MetaKey.UseFilters, route.cls) as Type[] | undefined) ?? []),
+      ...this.globalFilters,
+    ].map((cls) => this.filter(cls, route.owner));
+    return buildEnhancer(guards, filters);
+  }
+
+  private guard(cls: Type, usedBy: string): ResolvedGuard {
+    let guard = this.guards.get(cls);
+    if (!guard) {
+      const options = Reflect.getOwnMetadata(MetaKey.Guard, cls) as ResolvedGuard['options'] | undefined;
+      if (!options) throw new BootstrapError('INVALID_GUARD', `${cls.name} (used by ${usedBy}) is not decorated with @Guard()`);
+      const instance = this.resolve(cls) as ResolvedGuard['instance'];
+      if (typeof instance.canActivate !== 'function') throw new BootstrapError('INVALID_GUARD', `${cls.name} is a @Guard but has no canActivate() method`);
+      this.guards.set(cls, (guard = { instance, options }));
+    }
+    return guard;
+  }
+
+  private filter(cls: Type, usedBy: string): ResolvedFilter {
+    let filter = this.filters.get(cls);
+    if (!filter) {
+      const handles = Reflect.getOwnMetadata(MetaKey.Catch, cls) as Type[] | undefined;
+      if (!handles) throw new BootstrapError('INVALID_FILTER', `${cls.name} (used by ${usedBy}) is not decorated with @Catch()`);
+      const instance = this.resolve(cls) as ResolvedFilter['instance'];
+      if (typeof instance.catch !== 'function') throw new BootstrapError('INVALID_FILTER', `${cls.name} is a @Catch filter but has no catch() method`);
+      this.filters.set(cls, (filter = { instance, handles }));
+    }
+    return filter;
+  }
+
+  private resolve(cls: Type): object {
+    if (!this.container.isBound(cls)) this.container.bind(cls).toSelf().inSingletonScope();
+    return this.container.get(cls) as object;
   }
 }
 

@@ -16,6 +16,13 @@ export function isPromiseLike<T>(value: unknown): value is PromiseLike<T> {
  * or rejects with the error to answer.
  */
 export function invokeRoute(entry: RouteEntry, ctx: Context, payload: Uint8Array): RouteReply | Promise<RouteReply> {
+  // Guards and exception filters, when the route has any, wrap the plain invocation (dispatch/enhancers.ts).
+  if (entry.enhanced !== undefined) return entry.enhanced(entry, ctx, payload);
+  return invokePlain(entry, ctx, payload);
+}
+
+/** {@link invokeRoute} without guards and filters. */
+export function invokePlain(entry: RouteEntry, ctx: Context, payload: Uint8Array): RouteReply | Promise<RouteReply> {
   const body = decodeBody(entry, payload);
   if (entry.before.length === 0 && entry.after.length === 0) {
     const result = entry.invoke(ctx, body);

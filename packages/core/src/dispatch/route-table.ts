@@ -31,6 +31,8 @@ export interface RouteEntry {
   readonly invoke: (ctx: Context, body: unknown) => unknown;
   readonly before: readonly BeforePipeline[];
   readonly after: readonly AfterPipeline[];
+  /** The route's guards and exception filters around the plain invocation; absent when it has none. */
+  readonly enhanced?: (entry: RouteEntry, ctx: Context, payload: Uint8Array) => Uint8Array | undefined | Promise<Uint8Array | undefined>;
 }
 
 /**

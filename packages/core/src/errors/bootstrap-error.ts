@@ -14,7 +14,12 @@ export type BootstrapErrorCode =
   | 'DUPLICATE_MODULE'
   | 'NO_ACCEPTOR'
   | 'LISTEN_FAILED'
-  | 'INVALID_STATE';
+  | 'INVALID_STATE'
+  | 'INVALID_EXPORT'
+  | 'PROVIDER_NOT_VISIBLE'
+  | 'INVALID_GUARD'
+  | 'INVALID_FILTER'
+  | 'INVALID_PARAMETER';
 
 /**
  * Start-up failure: a problem in how the application is declared or configured. It stops

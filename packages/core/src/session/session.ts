@@ -1,5 +1,12 @@
 import type { HandshakeRequest } from '@pitaya-ts/protocol';
 import { assertNoForbiddenKeys, parseUntrustedJson } from '../serialize/safe-json';
+import { SessionParam } from '../decorators/guard.decorators';
+
+/**
+ * `@Session()` injects the client's session into a route method parameter (an alternative to
+ * `ctx.session`), resolved at start-up.
+ */
+export const Session: () => ParameterDecorator = SessionParam;
 
 /**
  * A client's session, as handlers see it. On a frontend it is the live connection's session; on a
