@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { Pitaya, tcp, ws } from '@pitaya-ts/core';
+import { configFileFromArgs, Pitaya, tcp, ws } from '@pitaya-ts/core';
 import { ChatModule } from './chat.module';
 import { createWebServer } from './web-server';
 
@@ -22,6 +22,7 @@ export async function main(): Promise<void> {
   const app = await Pitaya.create(ChatModule, {
     serverType: 'chat',
     acceptors: [ws({ port: wsPort, host }), tcp({ port: tcpPort, host })],
+    configFile: configFileFromArgs(), // `--config config.yaml`, Pitaya's viper layout
   });
   await app.start();
   const [wsAddress, tcpAddress] = app.listening;

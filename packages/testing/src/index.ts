@@ -1,9 +1,12 @@
 /**
- * `@pitaya-ts/testing`: helpers for tests that need real infrastructure (a throw-away etcd) and for polling
- * instead of sleeping.
+ * `@pitaya-ts/testing`: testing modules (an application built from a module with overridden
+ * providers, started in memory or on free ports, with connected clients), helpers for tests that
+ * need real infrastructure (a throw-away etcd), and polling instead of sleeping.
  */
 export { startEtcd, type EtcdHandle, type EtcdRestartOptions, type StartEtcdOptions } from './etcd';
 export { freePort } from './free-port';
 export { waitFor, type WaitForOptions } from './wait-for';
 export { ServerProcess, type StartedLine } from './server-process';
 export { selfSignedCertificate } from './self-signed';
+export { Test, TestingApp, TestingModuleBuilder, type OverrideBy, type TestingOptions, type TestTransport } from './testing-module';
+export { connectMemoryClient, memory, MemoryAcceptor, MemoryPitayaClient } from './memory-acceptor';
