@@ -145,7 +145,7 @@ export class PitayaApplication {
     await this.safely(() => runHook([...this.lifecycle].reverse(), 'onBeforeShutdown'));
     const pool = this.container.get(SessionPool);
     pool.closeAll('server shutting down');
-    await waitUntil(() => pool.count === 0, Math.min(timeoutMs, 2000));
+    await withTimeout(pool.whenEmpty(), Math.min(timeoutMs, 2000));
     await this.modules.shutdown();
     await this.safely(() => runHook([...this.lifecycle].reverse(), 'onShutdown'));
     this.container.get(HeartbeatScheduler).stop();
@@ -156,8 +156,10 @@ export class PitayaApplication {
   }
 
   /**
-   * Closes gracefully on SIGTERM/SIGINT (then exits). With `session.drain.enabled`, SIGTERM first
-   * waits for sessions to end (Pitaya's session draining); a second signal skips the wait.
+   * Closes gracefully on SIGTERM/SIGINT, then raises the signal again with its default action, so the
+   * process ends the way the signal asked (like NestJS; the library itself never calls
+   * `process.exit`). With `session.drain.enabled`, SIGTERM first waits for sessions to end (Pitaya's
+   * session draining); a second signal skips the wait.
    */
   enableShutdownHooks(signals: readonly NodeJS.Signals[] = ['SIGTERM', 'SIGINT']): this {
     let received = 0;
@@ -175,7 +177,9 @@ export class PitayaApplication {
             await this.drainSessions((interrupt) => (interruptDrain = interrupt));
           }
           await this.close();
-          process.exit(0);
+          this.removeSignalHandlers();
+          // Our handlers are gone: unless the application listens to it too, the signal now ends the process.
+          process.kill(process.pid, signal);
         })();
       };
       process.on(signal, handler);
@@ -191,17 +195,27 @@ export class PitayaApplication {
     const modules = this.modules.sessionModules();
     for (const module of [...modules].reverse()) await module.startSessionDraining();
     const remaining = (): number => Math.max(pool.count, ...modules.map((m) => m.sessionCount()));
-    let interrupted = false;
-    onInterruptible(() => (interrupted = true));
-    const deadline = Date.now() + timeout;
-    let lastLog = 0;
-    while (remaining() > 0 && !interrupted && Date.now() < deadline) {
-      if (Date.now() - lastLog >= period) {
+    if (remaining() === 0) return;
+    // Woken by the pool emptying, the interrupt or the deadline; session modules (which have no
+    // events) are re-counted every period, when the progress is logged.
+    await new Promise<void>((resolve) => {
+      const finish = (): void => {
+        clearInterval(ticker);
+        clearTimeout(deadline);
+        resolve();
+      };
+      const check = (): void => {
+        if (remaining() === 0) finish();
+      };
+      const deadline = setTimeout(finish, timeout);
+      const ticker = setInterval(() => {
         this.log.info({ sessions: remaining() }, 'waiting for sessions to drain');
-        lastLog = Date.now();
-      }
-      await sleep(Math.min(period, 100));
-    }
+        check();
+      }, period);
+      this.log.info({ sessions: remaining() }, 'waiting for sessions to drain');
+      onInterruptible(finish);
+      void pool.whenEmpty().then(check);
+    });
   }
 
   private removeSignalHandlers(): void {
@@ -218,17 +232,9 @@ export class PitayaApplication {
   }
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
 async function withTimeout(promise: Promise<void>, ms: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([promise, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
   clearTimeout(timer);
 }
 
-async function waitUntil(condition: () => boolean, ms: number): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!condition() && Date.now() < deadline) await sleep(10);
-}

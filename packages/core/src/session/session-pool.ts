@@ -25,6 +25,7 @@ export class SessionPool implements SessionRegistry {
   private readonly closeCallbacks: SessionCallback[] = [];
   private readonly validators = new Map<string, HandshakeValidator>();
   private nextId = 1;
+  private emptyWaiters: (() => void)[] = [];
 
   constructor(
     @Inject(SERVER_INFO) private readonly server: ServerIdentity,
@@ -130,6 +131,11 @@ export class SessionPool implements SessionRegistry {
   /** Bookkeeping when a connection closed: called once by the agent. */
   async closed(session: FrontendSession): Promise<void> {
     this.byId.delete(session.id);
+    if (this.byId.size === 0 && this.emptyWaiters.length > 0) {
+      const waiters = this.emptyWaiters;
+      this.emptyWaiters = [];
+      for (const resolve of waiters) resolve();
+    }
     // A quick reconnect may already have bound the uid to a new session: only remove our own mapping.
     if (session.uid !== undefined && this.byUid.get(session.uid) === session) this.byUid.delete(session.uid);
     for (const callback of [...session.takeCloseCallbacks(), ...this.closeCallbacks.map((c) => () => c(session))]) {
@@ -139,6 +145,12 @@ export class SessionPool implements SessionRegistry {
         this.log.error({ err: error, session: session.id }, 'session close callback failed');
       }
     }
+  }
+
+  /** Resolves once no session is open (at once when none is): shutdown and draining wait on this, not on a timer. */
+  whenEmpty(): Promise<void> {
+    if (this.byId.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.emptyWaiters.push(resolve));
   }
 
   /** Closes every session (used at shutdown). */
