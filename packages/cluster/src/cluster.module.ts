@@ -1,4 +1,4 @@
-import { CONFIG_SOURCE, FORWARDER, GROUPS, LOGGER, Module, RPC_CLIENT, SERVER_INFO, USER_MESSENGER, type ConfigSource, type DynamicModule, type Logger, type Provider, type ServerIdentity, type UserMessenger } from '@pitaya-ts/core';
+import { CONFIG_SOURCE, FORWARDER, GROUPS, LOGGER, Module, RPC_CLIENT, SERVER_INFO, USER_MESSENGER, type AsyncModuleOptions, type ConfigSource, type DynamicModule, type Logger, type Provider, type ServerIdentity, type UserMessenger } from '@pitaya-ts/core';
 import type { Etcd3 } from 'etcd3';
 import { ClusterBootstrap } from './cluster-bootstrap';
 import type { ClusterConfig } from './cluster-config';
@@ -41,6 +41,43 @@ const sameEtcd = (a: { endpoints: readonly string[] }, b: { endpoints: readonly 
  */
 @Module({})
 export class ClusterModule {
+  /**
+   * `forRoot` with its options built by a factory from injected values (a config section, a
+   * secret store), NestJS-style. What decides which providers exist (`groups`, `routers`,
+   * `bindingStorage`) is given here directly; everything else (etcd, `config`) comes from the
+   * factory. `discovery` and `env` are not available here.
+   *
+   * @example
+   * ```ts
+   * ClusterModule.forRootAsync({
+   *   imports: [SettingsModule], inject: [settings.token],
+   *   useFactory: (s: Settings) => ({ etcd: { endpoints: s.etcdEndpoints } }),
+   * })
+   * ```
+   */
+  static forRootAsync(
+    options: AsyncModuleOptions<Omit<ClusterModuleOptions, 'discovery' | 'env' | 'groups' | 'routers' | 'bindingStorage'>> &
+      Pick<ClusterModuleOptions, 'groups' | 'routers' | 'bindingStorage'>,
+  ): DynamicModule {
+    const { imports, inject, useFactory, ...structural } = options;
+    const base = ClusterModule.forRoot(structural);
+    const replaced: Provider[] = (base.providers ?? []).map((provider) => {
+      const token = typeof provider === 'function' ? provider : provider.provide;
+      if (token === CLUSTER_OPTIONS) {
+        return { provide: CLUSTER_OPTIONS, useFactory: async (...deps: never[]) => ({ ...(await useFactory(...deps)), ...structural }), inject };
+      }
+      if (token === CLUSTER_CONFIG) {
+        return {
+          provide: CLUSTER_CONFIG,
+          useFactory: (resolved: ClusterModuleOptions, source: ConfigSource) => resolveClusterConfig(resolved, source),
+          inject: [CLUSTER_OPTIONS, CONFIG_SOURCE],
+        };
+      }
+      return provider;
+    });
+    return { ...base, imports: [...(base.imports ?? []), ...(imports ?? [])], providers: replaced };
+  }
+
   static forRoot(options: ClusterModuleOptions = {}): DynamicModule {
     const providers: Provider[] = [
       { provide: CLUSTER_OPTIONS, useValue: options },
