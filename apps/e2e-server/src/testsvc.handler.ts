@@ -37,27 +37,33 @@ export class TestSvc implements OnInit {
     return { code: 200, msg: 'ok' };
   }
 
+  @Route()
   async testRequestKickMe(ctx: Context): Promise<TestResponse> {
     await ctx.session.kick();
     return { code: 200, msg: 'ok' };
   }
 
+  @Route()
   testRequestOnlySessionReturnsPtr(): TestResponse {
     return { code: 200, msg: 'hello' };
   }
 
+  @Route()
   testRequestOnlySessionReturnsPtrNil(): null {
     return null;
   }
 
+  @Route()
   testRequestOnlySessionReturnsRawNil(): null {
     return null;
   }
 
+  @Route()
   testRequestReturnsPtr(_ctx: Context, body: TestRequest): TestResponse {
     return { code: 200, msg: body.msg };
   }
 
+  @Route()
   testRequestReturnsRaw(_ctx: Context, body: TestRequest): Uint8Array {
     return Buffer.from(body.msg);
   }
@@ -72,6 +78,7 @@ export class TestSvc implements OnInit {
     throw new PitayaError('PIT-555', 'somerror');
   }
 
+  @Route()
   async testBind(ctx: Context): Promise<Uint8Array> {
     return this.bindAndJoin(ctx, randomUUID());
   }
@@ -96,10 +103,12 @@ export class TestSvc implements OnInit {
     await this.messenger.pushToUsers('route.sendtousers', Buffer.from(body.msg), body.uids, 'connector');
   }
 
+  @Route()
   testSendRpc(_ctx: Context, body: TestRpcRequest): Promise<TestResponse> {
     return this.rpc.call<TestResponse>(body.route, { msg: body.data ?? '' }, PROTO);
   }
 
+  @Route()
   testSendRpcNoArgs(_ctx: Context, body: TestRpcRequest): Promise<TestResponse> {
     return this.rpc.call<TestResponse>(body.route, undefined, { responseType: PROTO.responseType });
   }
@@ -107,16 +116,19 @@ export class TestSvc implements OnInit {
   // Not in Pitaya's server: used by the routing, kick and fault tests.
 
   /** Kicks users wherever they are (`SendKickToUsers`); answers the uids not kicked. */
+  @Route()
   async kickUsers(_ctx: Context, body: { uids: string[] }): Promise<{ failed: string[] }> {
     return { failed: await this.messenger.kickUsers(body.uids, 'connector') };
   }
 
   /** Which server handled the request. */
+  @Route()
   serverId(): { id: string } {
     return { id: this.server.id };
   }
 
   /** Answers after `ms` milliseconds (a request in flight). */
+  @Route()
   async sleep(_ctx: Context, body: { ms: number }): Promise<{ slept: number }> {
     await new Promise((resolve) => setTimeout(resolve, Math.min(body.ms, 30_000)));
     return { slept: body.ms };

@@ -51,6 +51,8 @@ export * from './serialize/json-serializer';
 export * from './serialize/protobuf-serializer';
 export * from './serialize/safe-json';
 export * from './serialize/serializer';
+export * from './schema/body-validator';
+export * from './schema/handler-types';
 export * from './server-identity';
 export * from './session/frontend-session';
 export * from './session/local-user-messenger';
@@ -58,3 +60,16 @@ export * from './session/session';
 export * from './session/session-pool';
 export * from './session/user-messenger';
 export * from './timers/timers';
+export {
+  defineService,
+  isStandardSchema,
+  type ApiOf,
+  type ClientApi,
+  type PushContracts,
+  type RouteContract,
+  type SchemaInput,
+  type SchemaOutput,
+  type ServiceContract,
+  type StandardJSONSchemaV1,
+  type StandardSchemaV1,
+} from '@pitaya-ts/protocol';

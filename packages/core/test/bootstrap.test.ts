@@ -17,9 +17,9 @@ async function bootError(root: unknown, extra: Record<string, unknown> = {}): Pr
 
 describe('bootstrap: scanner, container and route table', () => {
   it('names routes from classes and methods, with renames, transforms and ignores', async () => {
-    @Handler() class RoomHandler { joinRoom(): unknown { return {}; } @Route('leave') quit(): unknown { return {}; } @Notify() chat(): void {} _hidden(): void {} }
-    @Handler({ name: 'lobby', nameTransform: (m) => m.toLowerCase() }) class Lobby { ListRooms(): unknown { return []; } }
-    @Remote() class RoomRemote { getMembers(): unknown { return []; } }
+    @Handler() class RoomHandler { @Route() joinRoom(): unknown { return {}; } @Route('leave') quit(): unknown { return {}; } @Notify() chat(): void {} helper(): void {} _hidden(): void {} }
+    @Handler({ name: 'lobby', nameTransform: (m) => m.toLowerCase() }) class Lobby { @Route() ListRooms(): unknown { return []; } }
+    @Remote() class RoomRemote { @Route() getMembers(): unknown { return []; } }
     @Module({ handlers: [RoomHandler, Lobby], remotes: [RoomRemote] }) class AppModule {}
     const app = await Pitaya.create(AppModule, quiet);
     expect(app.routes.handlers.map((r) => [r.route, r.notify])).toEqual([
@@ -30,7 +30,7 @@ describe('bootstrap: scanner, container and route table', () => {
   });
 
   it('applies the application-wide routeNameTransform like Pitaya\'s WithNameFunc', async () => {
-    @Handler('room') class R { Join(): unknown { return {}; } }
+    @Handler('room') class R { @Route() Join(): unknown { return {}; } }
     @Module({ handlers: [R] }) class M {}
     const app = await Pitaya.create(M, { ...quiet, routeNameTransform: (m) => m.toLowerCase() });
     expect(app.routes.handlers.map((r) => r.route)).toEqual(['game.room.join']);
@@ -39,7 +39,7 @@ describe('bootstrap: scanner, container and route table', () => {
   it('resolves constructor dependencies by type and by token, across imported modules', async () => {
     @Injectable() class Clock { now(): number { return 42; } }
     const NAME = Symbol('name');
-    @Handler('h') class H { constructor(readonly clock: Clock, @Inject(NAME) readonly name: string, @Optional() @Inject('absent') readonly absent?: unknown) {} t(): unknown { return this.clock.now(); } }
+    @Handler('h') class H { constructor(readonly clock: Clock, @Inject(NAME) readonly name: string, @Optional() @Inject('absent') readonly absent?: unknown) {} @Route() t(): unknown { return this.clock.now(); } }
     @Module({ providers: [Clock, { provide: NAME, useFactory: async () => 'async-name' }], exports: [Clock, NAME] }) class Shared {}
     @Module({ imports: [Shared], handlers: [H] }) class AppModule {}
     const app = await Pitaya.create(AppModule, quiet);
@@ -58,7 +58,7 @@ describe('bootstrap: scanner, container and route table', () => {
   });
 
   it('refuses duplicate routes, naming both methods', async () => {
-    @Handler('room') class A { join(): unknown { return {}; } @Route('join') enter(): unknown { return {}; } }
+    @Handler('room') class A { @Route() join(): unknown { return {}; } @Route('join') enter(): unknown { return {}; } }
     @Module({ handlers: [A] }) class M {}
     const error = await bootError(M);
     expect(error.code).toBe('DUPLICATE_ROUTE');
@@ -66,8 +66,8 @@ describe('bootstrap: scanner, container and route table', () => {
   });
 
   it('refuses two handler classes with one service name', async () => {
-    @Handler('room') class A { a(): unknown { return {}; } }
-    @Handler('room') class B { b(): unknown { return {}; } }
+    @Handler('room') class A { @Route() a(): unknown { return {}; } }
+    @Handler('room') class B { @Route() b(): unknown { return {}; } }
     @Module({ handlers: [A, B] }) class M {}
     expect((await bootError(M)).code).toBe('DUPLICATE_SERVICE');
   });
@@ -82,7 +82,7 @@ describe('bootstrap: scanner, container and route table', () => {
 
   it('refuses a handler whose dependency no module provides, naming class and parameter', async () => {
     class Missing {}
-    @Handler('room') class RoomHandler { constructor(readonly ok: Date, readonly missing: Missing) {} }
+    @Handler('room') class RoomHandler { constructor(readonly ok: Date, readonly missing: Missing) {} @Route() x(): unknown { return {}; } }
     @Injectable() class Unused {}
     void Unused;
     @Module({ handlers: [RoomHandler], providers: [{ provide: Date, useValue: new Date() }] }) class M {}
@@ -93,7 +93,7 @@ describe('bootstrap: scanner, container and route table', () => {
 
   it('explains interface-typed parameters without @Inject', async () => {
     interface Store { get(): void }
-    @Handler('room') class RoomHandler { constructor(readonly store: Store) {} }
+    @Handler('room') class RoomHandler { constructor(readonly store: Store) {} @Route() x(): unknown { return {}; } }
     @Module({ handlers: [RoomHandler] }) class M {}
     expect((await bootError(M)).message).toContain('RoomHandler: constructor parameter #0 has no runtime type');
   });
@@ -121,7 +121,7 @@ describe('bootstrap: scanner, container and route table', () => {
     const order: string[] = [];
     @Injectable() class First implements OnInit, OnShutdown { onInit(): void { order.push('init:first'); } onShutdown(): void { order.push('shutdown:first'); } }
     @Injectable() class Second implements OnInit, OnShutdown { onInit(): void { order.push('init:second'); } onShutdown(): void { order.push('shutdown:second'); } }
-    @Handler('h') class H { constructor(readonly s: Second) {} onAfterInit(): void { order.push('after:handler'); } x(_c: Context): unknown { return {}; } }
+    @Handler('h') class H { constructor(readonly s: Second) {} onAfterInit(): void { order.push('after:handler'); } @Route() x(_c: Context): unknown { return {}; } }
     @Module({ providers: [First] }) class Base {}
     @Module({ imports: [Base], providers: [Second], handlers: [H] }) class AppModule {}
     const app = await Pitaya.create(AppModule, quiet);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { z } from 'zod';
 import {
-  BootstrapError, ConfigService, ConfigSource, Handler, Inject, Module, Pitaya, PITAYA_CONFIG_KEYS, configFileFromArgs, createLogger,
+  BootstrapError, ConfigService, ConfigSource, Handler, Inject, Route, Module, Pitaya, PITAYA_CONFIG_KEYS, configFileFromArgs, createLogger,
   defineConfig, readConfigFile, resolveConfig, type ConfigOf, type PitayaConfig,
 } from '@pitaya-ts/core';
 
@@ -98,7 +98,7 @@ describe('configuration files', () => {
     }));
     @Handler('room') class Room {
       constructor(@Inject(chatConfig.token) readonly config: ConfigOf<typeof chatConfig>) {}
-      t(): unknown { return {}; }
+      @Route() t(): unknown { return {}; }
     }
     @Module({ providers: [chatConfig.provider], handlers: [Room] }) class ChatModule {}
     const file = write('chat.yaml', pitayaYaml);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { z } from 'zod';
 import {
-  ACCEPTORS, BootstrapError, Global, Handler, HANDSHAKE_VALIDATORS, Inject, Injectable, JsonSerializer, Module, Pitaya, SERIALIZERS,
+  ACCEPTORS, BootstrapError, Global, Handler, HANDSHAKE_VALIDATORS, Route, Inject, Injectable, JsonSerializer, Module, Pitaya, SERIALIZERS,
   ConfigService, SessionPool, createLogger, defineConfig, ws, type AsyncModuleOptions, type DynamicModule, type ModuleImport, type NamedHandshakeValidator,
   type PitayaApplication, type PitayaOptions, type Serializer,
 } from '@pitaya-ts/core';
@@ -26,7 +26,7 @@ async function bootError(root: ModuleImport, extra: Partial<PitayaOptions> = {})
 describe('module encapsulation', () => {
   it('refuses a provider the providing module does not export, naming consumer, token and fix', async () => {
     @Module({ providers: [UsersService] }) class UsersModule {}
-    @Handler('h') class H { constructor(readonly users: UsersService) {} t(): unknown { return {}; } }
+    @Handler('h') class H { constructor(readonly users: UsersService) {} @Route() t(): unknown { return {}; } }
     @Module({ imports: [UsersModule], handlers: [H] }) class AppModule {}
     const error = await bootError(AppModule);
     expect(error.code).toBe('PROVIDER_NOT_VISIBLE');
@@ -61,7 +61,7 @@ describe('module encapsulation', () => {
     @Module({ imports: [UsersModule], exports: [UsersModule] }) class CoreModule {}
     const CLOCK = Symbol('clock');
     @Global() @Module({ providers: [{ provide: CLOCK, useValue: () => 7 }], exports: [CLOCK] }) class ClockModule {}
-    @Handler('h') class H { constructor(readonly users: UsersService, @Inject(CLOCK) readonly clock: () => number) {} t(): unknown { return {}; } }
+    @Handler('h') class H { constructor(readonly users: UsersService, @Inject(CLOCK) readonly clock: () => number) {} @Route() t(): unknown { return {}; } }
     @Module({ imports: [CoreModule], handlers: [H] }) class Feature {}
     @Module({ imports: [ClockModule, Feature] }) class AppModule {}
     const app = await Pitaya.create(AppModule, quiet);
@@ -70,7 +70,7 @@ describe('module encapsulation', () => {
   });
 
   it('lets any module inject the framework\'s services without importing anything', async () => {
-    @Handler('h') class H { constructor(readonly pool: SessionPool, readonly config: ConfigService) {} t(): unknown { return {}; } }
+    @Handler('h') class H { constructor(readonly pool: SessionPool, readonly config: ConfigService) {} @Route() t(): unknown { return {}; } }
     @Module({ handlers: [H] }) class Leaf {}
     @Module({ imports: [Leaf] }) class AppModule {}
     await expect(Pitaya.create(AppModule, quiet)).resolves.toBeDefined();
@@ -102,7 +102,7 @@ describe('forRootAsync', () => {
   }
   const appConfig = defineConfig('app', z.object({ greeting: z.string().default('hello') }));
   @Module({ providers: [appConfig.provider], exports: [appConfig.token] }) class AppConfigModule {}
-  @Handler('h') class H { constructor(readonly greeter: Greeter) {} t(): unknown { return {}; } }
+  @Handler('h') class H { constructor(readonly greeter: Greeter) {} @Route() t(): unknown { return {}; } }
 
   let dir: string;
   beforeAll(() => (dir = mkdtempSync(path.join(tmpdir(), 'pitaya-nest-'))));
@@ -145,7 +145,7 @@ describe('multi-providers', () => {
       if (handshake.user?.token !== 'open-sesame') throw new Error('bad token');
     };
   }
-  @Handler('echo') class Echo { say(_ctx: unknown, body: { text: string }): unknown { return { said: body.text }; } }
+  @Handler('echo') class Echo { @Route() say(_ctx: unknown, body: { text: string }): unknown { return { said: body.text }; } }
   @Module({
     providers: [
       { provide: HANDSHAKE_VALIDATORS, useClass: TokenCheck, multi: true },

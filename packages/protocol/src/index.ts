@@ -49,3 +49,19 @@ export {
   decodeHandshakeResponse,
 } from './handshake/handshake-response';
 export { DEFAULT_MAX_INFLATE_BYTES, isCompressed, deflate, inflate } from './compression/compression';
+export {
+  type StandardSchemaV1,
+  type StandardJSONSchemaV1,
+  type SchemaInput,
+  type SchemaOutput,
+  isStandardSchema,
+} from './schema/standard-schema';
+export {
+  type RouteContract,
+  type PushContracts,
+  type ServiceContract,
+  type ClientApi,
+  type ApiOf,
+  defineService,
+  isServiceContract,
+} from './schema/contract';

@@ -1,4 +1,4 @@
-import { Context, Handler, Inject, Injectable, Module, Notify, PitayaError } from '@pitaya-ts/core';
+import { Context, Handler, Inject, Injectable, Module, Notify, PitayaError, Route } from '@pitaya-ts/core';
 import { ClientError } from '@pitaya-ts/client/node';
 import { Test, waitFor, type TestingApp } from '@pitaya-ts/testing';
 
@@ -16,6 +16,7 @@ class RemotePrices implements Prices {
 class ShopHandler {
   constructor(@Inject(PRICES) private readonly prices: Prices) {}
 
+  @Route()
   async quote(_ctx: Context, body: { item: string }): Promise<{ item: string; price: number }> {
     if (typeof body?.item !== 'string') throw new PitayaError('PIT-400', 'item must be a string');
     return { item: body.item, price: await this.prices.of(body.item) };

@@ -1,4 +1,4 @@
-import { Context, GROUPS, Handler, Inject, Module, Notify, type Groups } from '@pitaya-ts/core';
+import { Context, GROUPS, Handler, Inject, Module, Notify, Route, type Groups } from '@pitaya-ts/core';
 
 /** Body of `bench.join`. */
 export interface JoinBody {
@@ -28,10 +28,12 @@ export class BenchHandler {
 
   constructor(@Inject(GROUPS) private readonly groups: Groups) {}
 
+  @Route()
   echo(_ctx: Context, body: unknown): unknown {
     return body;
   }
 
+  @Route()
   async join(ctx: Context, body: unknown): Promise<{ ok: boolean }> {
     if (!isJoinBody(body)) return { ok: false };
     const { room, uid } = body;

@@ -1,4 +1,4 @@
-import { Context, GROUPS, Handler, Inject, Injectable, Module, Notify, type Groups, type Type } from '@pitaya-ts/core';
+import { Context, GROUPS, Handler, Inject, Injectable, Module, Notify, Route, type Groups, type Type } from '@pitaya-ts/core';
 
 /** Size of the generated application. */
 export interface GeneratedAppShape {
@@ -42,10 +42,9 @@ export function generateApp(shape: GeneratedAppShape): Type {
       };
       Reflect.defineMetadata('design:paramtypes', [Context, Object], prototype, name);
       Reflect.defineMetadata('design:returntype', Object, prototype, name);
-      if (m === shape.methodsPerHandler - 1) {
-        const descriptor = Object.getOwnPropertyDescriptor(prototype, name)!;
-        Reflect.decorate([Notify()], prototype, name, descriptor);
-      }
+      // Routes are opt-in: the last method is a notify, the others requests.
+      const route = (m === shape.methodsPerHandler - 1 ? Notify() : Route()) as MethodDecorator;
+      Reflect.decorate([route], prototype, name, Object.getOwnPropertyDescriptor(prototype, name)!);
     }
     Reflect.decorate([Handler(`generated${h}`)], HandlerClass);
     handlers.push(HandlerClass);

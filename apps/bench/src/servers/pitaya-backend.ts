@@ -1,10 +1,11 @@
-import { Context, Handler, Module, Pitaya } from '@pitaya-ts/core';
+import { Context, Handler, Module, Pitaya, Route } from '@pitaya-ts/core';
 import { benchAppOptions, benchClusterModule } from './bench-app-options';
 import { exitOnSignal, readServerEnv, writeReady } from './server-env';
 
 /** Scenario D's backend handler: `backend.bench.echo` answers with its body. */
 @Handler('bench')
 class BackendBenchHandler {
+  @Route()
   echo(_ctx: Context, body: unknown): unknown {
     return body;
   }

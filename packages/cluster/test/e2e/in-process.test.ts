@@ -1,10 +1,11 @@
 import { startEtcd, waitFor, type EtcdHandle } from '@pitaya-ts/testing';
-import { Context, createLogger, Handler, Module, Pitaya, Remote, ws, type PitayaApplication, type ModuleImport } from '@pitaya-ts/core';
+import { Context, createLogger, Handler, Route, Module, Pitaya, Remote, ws, type PitayaApplication, type ModuleImport } from '@pitaya-ts/core';
 import { PitayaClient } from '@pitaya-ts/client/node';
 import { ClusterModule, SERVICE_DISCOVERY, type ServiceDiscovery } from '@pitaya-ts/cluster';
 
 @Handler('room')
 class RoomHandler {
+  @Route()
   async join(ctx: Context, body: { name: string }): Promise<unknown> {
     await ctx.session.bind(body.name);
     ctx.session.set('room', 'lobby');
@@ -15,12 +16,14 @@ class RoomHandler {
 }
 @Remote('room')
 class RoomRemote {
+  @Route()
   members(_ctx: Context, body: { room: string }): unknown {
     return { room: body.room, members: ['a', 'b'] };
   }
 }
 @Handler('entry')
 class EntryHandler {
+  @Route()
   whoami(ctx: Context): unknown {
     return { uid: ctx.session.uid ?? null, room: ctx.session.get('room') ?? null };
   }

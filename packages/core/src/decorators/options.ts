@@ -1,3 +1,5 @@
+import type { PushContracts, ServiceContract, StandardSchemaV1 } from '@pitaya-ts/protocol';
+
 /** Options of `@Handler` and `@Remote`. */
 export interface ServiceOptions {
   /**
@@ -7,6 +9,13 @@ export interface ServiceOptions {
   readonly name?: string;
   /** Turns method names into route names, like Pitaya's `WithNameFunc` (e.g. `(m) => m.toLowerCase()`). */
   readonly nameTransform?: (method: string) => string;
+  /**
+   * The service's routes and pushes declared with `defineService` (what `@Handler(contract)` sets): each
+   * route is the method of the same name, with the contract's schemas.
+   */
+  readonly contract?: ServiceContract;
+  /** Push routes this service sends and their body schemas (for the protocol document and typed clients). */
+  readonly pushes?: PushContracts;
 }
 
 /** Options of `@Route` on a handler or remote method. */
@@ -27,6 +36,16 @@ export interface RouteOptions {
   readonly requestType?: string;
   /** Protobuf message type of the reply. */
   readonly responseType?: string;
+  /**
+   * Standard Schema (zod, valibot, arktype…) of the body: it is validated before the handler runs, for
+   * client requests and for RPCs arriving from other servers alike; a failure answers PIT-400 naming the
+   * failing path. The handler receives the schema's output.
+   */
+  readonly request?: StandardSchemaV1;
+  /** Standard Schema of the reply, for types and the protocol document (replies are not re-validated). */
+  readonly response?: StandardSchemaV1;
+  /** One line for the protocol document. */
+  readonly description?: string;
 }
 
 /** Which routes a pipeline runs on. */

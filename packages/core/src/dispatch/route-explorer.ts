@@ -1,5 +1,5 @@
 import type { Container } from 'inversify';
-import { RouteDictionary } from '@pitaya-ts/protocol';
+import { isStandardSchema, RouteDictionary } from '@pitaya-ts/protocol';
 import type { Type } from '../container/types';
 import { MetaKey } from '../decorators/metadata-keys';
 import type { PipelineOptions, PipelineTarget, RouteOptions, ServiceOptions } from '../decorators/options';
@@ -8,7 +8,10 @@ import { isAfterPipeline, isBeforePipeline, type AfterPipeline, type BeforePipel
 import type { Serializer } from '../serialize/serializer';
 import type { ParamSource } from '../decorators/guard.decorators';
 import { bindParams, buildEnhancer, paramPlan, type ParamPlan, type ResolvedFilter, type ResolvedGuard } from './enhancers';
-import { RouteTable, type BodyMode, type RouteEntry } from './route-table';
+import { METRICS_REPORTER } from '../container/tokens';
+import { NoopMetricsReporter, type MetricsReporter } from '../metrics/metrics-reporter';
+import { prepareValidator } from '../schema/body-validator';
+import { RouteTable, type BodyMode, type PushEntry, type RouteEntry } from './route-table';
 
 const LIFECYCLE_METHODS = new Set(['constructor', 'onInit', 'onAfterInit', 'onBeforeShutdown', 'onShutdown']);
 const ROUTE_PART = /^[^.\s]+$/;
@@ -36,7 +39,7 @@ export interface RouteExplorerOptions {
 }
 
 /** A route as its metadata declares it, before any instance exists. */
-interface RouteDescriptor extends Omit<RouteEntry, 'invoke' | 'before' | 'after' | 'enhanced'> {
+interface RouteDescriptor extends Omit<RouteEntry, 'invoke' | 'before' | 'after' | 'enhanced' | 'validate'> {
   readonly cls: Type;
   readonly methodName: string;
   /** Set when the method's parameters are decorated (`@Body()`, `@Session()`…). */
@@ -57,7 +60,8 @@ export interface ExploredRoutes {
  * {@link RouteTable}. Errors name the class and method.
  */
 export function exploreRoutes(options: RouteExplorerOptions): ExploredRoutes {
-  const handlers = describe(options.handlers, 'handler', options);
+  const pushes: PushEntry[] = [];
+  const handlers = describe(options.handlers, 'handler', options, pushes);
   const remotes = describe(options.remotes, 'remote', options);
   const dictionary = buildDictionary(options.dictionary, handlers);
   const table = new RouteTable(dictionary);
@@ -66,6 +70,7 @@ export function exploreRoutes(options: RouteExplorerOptions): ExploredRoutes {
     install: (container) => {
       const pipelines = new PipelineResolver(container, options.pipelines);
       const enhancers = new EnhancerResolver(container, options.guards ?? [], options.filters ?? []);
+      const metrics = container.isBound(METRICS_REPORTER) ? container.get<MetricsReporter>(METRICS_REPORTER) : new NoopMetricsReporter();
       const attach = (d: RouteDescriptor): RouteEntry => {
         const instance = container.get(d.cls) as Record<string, unknown>;
         const fn = instance[d.methodName] as (...args: unknown[]) => unknown;
@@ -75,22 +80,24 @@ export function exploreRoutes(options: RouteExplorerOptions): ExploredRoutes {
         return Object.freeze({
           ...entry,
           invoke: (params ? bindParams(fn, instance, params) : fn.bind(instance)) as RouteEntry['invoke'],
+          validate: d.request ? prepareValidator(d.request, metrics) : undefined,
           before: Object.freeze(chain.filter(isBeforePipeline) as BeforePipeline[]),
           after: Object.freeze(chain.filter(isAfterPipeline) as AfterPipeline[]),
           ...(enhanced ? { enhanced } : {}),
         });
       };
-      table.install(handlers.map(attach), remotes.map(attach));
+      table.install(handlers.map(attach), remotes.map(attach), pushes);
     },
   };
 }
 
-function describe(classes: readonly Type[], kind: 'handler' | 'remote', options: RouteExplorerOptions): RouteDescriptor[] {
+function describe(classes: readonly Type[], kind: 'handler' | 'remote', options: RouteExplorerOptions, pushes: PushEntry[] = []): RouteDescriptor[] {
   const metaKey = kind === 'handler' ? MetaKey.Handler : MetaKey.Remote;
   const decorator = kind === 'handler' ? '@Handler()' : '@Remote()';
   const services = new Map<string, string>();
   const seen = new Map<string, string>();
   const routes: RouteDescriptor[] = [];
+  const pushOwners = new Map<string, string>();
   for (const cls of classes) {
     const serviceOptions = Reflect.getOwnMetadata(metaKey, cls) as ServiceOptions | undefined;
     if (!serviceOptions) {
@@ -102,11 +109,13 @@ function describe(classes: readonly Type[], kind: 'handler' | 'remote', options:
     if (other) throw new BootstrapError('DUPLICATE_SERVICE', `${cls.name} and ${other} both declare the ${kind} service "${service}"`);
     services.set(service, cls.name);
     const transform = serviceOptions.nameTransform ?? options.routeNameTransform ?? ((m: string) => m);
-    for (const methodName of listMethods(cls.prototype as object)) {
-      const routeOptions = (Reflect.getMetadata(MetaKey.Route, cls.prototype as object, methodName) as RouteOptions | undefined) ?? {};
-      if (routeOptions.ignore) continue;
+    const declared = declaredRoutes(cls, serviceOptions);
+    if (declared.length === 0) {
+      throw new BootstrapError('INVALID_ROUTE', `${cls.name} is a ${decorator} class without routes: routes are opt-in, mark each one with @Route() or @Notify() (or declare them with a defineService contract)`);
+    }
+    for (const { methodName, routeOptions, fromContract } of declared) {
       const owner = `${cls.name}.${methodName}`;
-      const method = routeOptions.name ?? transform(methodName);
+      const method = routeOptions.name ?? (fromContract ? methodName : transform(methodName));
       checkPart(method, `${owner}: route name "${method}"`);
       const route = `${options.serverType}.${service}.${method}`;
       if (Buffer.byteLength(route) > MAX_ROUTE_BYTES) {
@@ -116,7 +125,7 @@ function describe(classes: readonly Type[], kind: 'handler' | 'remote', options:
       if (previous) throw new BootstrapError('DUPLICATE_ROUTE', `${route} is declared twice: by ${previous} and ${owner}`);
       seen.set(route, owner);
       const params = paramsOf(cls, methodName, owner);
-      const bodyMode = routeOptions.raw ? 'raw' : params ? paramBodyMode(cls, methodName, params) : bodyModeOf(cls, methodName);
+      const bodyMode = bodyModeWithSchema(routeOptions, routeOptions.raw ? 'raw' : params ? paramBodyMode(cls, methodName, params) : bodyModeOf(cls, methodName), owner);
       routes.push({
         cls,
         methodName,
@@ -130,10 +139,14 @@ function describe(classes: readonly Type[], kind: 'handler' | 'remote', options:
         bodyMode,
         requestType: routeOptions.requestType,
         responseType: routeOptions.responseType,
+        request: routeOptions.request,
+        response: routeOptions.response,
+        description: routeOptions.description,
         serializer: serializerFor(kind, routeOptions, bodyMode, owner, options),
         ...(params ? { params } : {}),
       });
     }
+    if (kind === 'handler') pushes.push(...declaredPushes(cls, serviceOptions, pushOwners));
   }
   return routes;
 }
@@ -320,15 +333,82 @@ export function defaultServiceName(className: string): string {
   return base.charAt(0).toLowerCase() + base.slice(1);
 }
 
-/** Public methods of a prototype chain (up to Object.prototype): no accessors, no `_private`, no lifecycle hooks. */
-export function listMethods(prototype: object): string[] {
-  const names = new Set<string>();
+/** A method that is a route, with its merged options. */
+interface DeclaredRoute {
+  readonly methodName: string;
+  readonly routeOptions: RouteOptions;
+  /** Named by a `defineService` contract: the key is the route name, no transform applies. */
+  readonly fromContract: boolean;
+}
+
+/**
+ * The routes of a handler or remote class — opt-in, like NestJS's message handlers: methods carrying
+ * `@Route()`/`@Notify()` (on the class or a base class), plus the routes of its contract. Nothing else,
+ * so helpers (TypeScript-`private` ones included, which are public at run time), inherited utilities
+ * and lifecycle hooks can never be invoked by a client or an RPC. Decorating a lifecycle hook or a
+ * `_name` is refused, as is a contract route without its method.
+ */
+export function declaredRoutes(cls: Type, serviceOptions: ServiceOptions = {}): DeclaredRoute[] {
+  const prototype = cls.prototype as object;
+  const out = new Map<string, DeclaredRoute>();
+  const contractRoutes = serviceOptions.contract?.routes ?? {};
+  for (const methodName of Object.keys(contractRoutes)) {
+    const decorated = (Reflect.getMetadata(MetaKey.Route, prototype, methodName) as RouteOptions | undefined) ?? {};
+    if (typeof (prototype as Record<string, unknown>)[methodName] !== 'function') {
+      throw new BootstrapError('INVALID_ROUTE', `${cls.name} has no method "${methodName}", a route of its contract "${serviceOptions.contract!.name}"`);
+    }
+    checkRouteMethod(cls, methodName);
+    const contract = contractRoutes[methodName]!;
+    out.set(methodName, {
+      methodName,
+      fromContract: true,
+      routeOptions: { ...decorated, request: contract.request, response: contract.response, notify: contract.notify ?? decorated.notify, description: contract.description ?? decorated.description },
+    });
+  }
   for (let proto: object | null = prototype; proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto) as object | null) {
-    for (const name of Object.getOwnPropertyNames(proto)) {
-      if (names.has(name) || LIFECYCLE_METHODS.has(name) || name.startsWith('_')) continue;
-      const descriptor = Object.getOwnPropertyDescriptor(proto, name);
-      if (descriptor && typeof descriptor.value === 'function') names.add(name);
+    for (const methodName of Object.getOwnPropertyNames(proto)) {
+      if (out.has(methodName) || methodName === 'constructor') continue;
+      const routeOptions = Reflect.getMetadata(MetaKey.Route, prototype, methodName) as RouteOptions | undefined;
+      if (!routeOptions || routeOptions.ignore) continue;
+      const descriptor = Object.getOwnPropertyDescriptor(proto, methodName);
+      if (!descriptor || typeof descriptor.value !== 'function') continue;
+      checkRouteMethod(cls, methodName);
+      out.set(methodName, { methodName, routeOptions, fromContract: false });
     }
   }
-  return [...names];
+  return [...out.values()];
+}
+
+function checkRouteMethod(cls: Type, methodName: string): void {
+  if (LIFECYCLE_METHODS.has(methodName) || methodName.startsWith('_')) {
+    throw new BootstrapError('INVALID_ROUTE', `${cls.name}.${methodName} cannot be a route: lifecycle hooks and _-prefixed methods are never exposed`);
+  }
+}
+
+function declaredPushes(cls: Type, serviceOptions: ServiceOptions, owners: Map<string, string>): PushEntry[] {
+  const all = { ...serviceOptions.contract?.pushes, ...serviceOptions.pushes };
+  const out: PushEntry[] = [];
+  for (const [route, schema] of Object.entries(all)) {
+    if (!isStandardSchema(schema)) {
+      throw new BootstrapError('INVALID_SCHEMA', `${cls.name}: the schema of push "${route}" does not implement Standard Schema v1 (~standard.validate)`);
+    }
+    const previous = owners.get(route);
+    // Two services may document the same push (a broadcast both send) only once.
+    if (previous) continue;
+    owners.set(route, cls.name);
+    out.push({ route, schema, owner: cls.name });
+  }
+  return out;
+}
+
+function bodyModeWithSchema(route: RouteOptions, mode: BodyMode, owner: string): BodyMode {
+  for (const [what, schema] of [['request', route.request], ['response', route.response]] as const) {
+    if (schema !== undefined && !isStandardSchema(schema)) {
+      throw new BootstrapError('INVALID_SCHEMA', `${owner}: the ${what} schema does not implement Standard Schema v1 (~standard.validate)`);
+    }
+  }
+  if (route.request === undefined) return mode;
+  if (mode === 'raw') throw new BootstrapError('INVALID_SCHEMA', `${owner} takes the raw body and declares a request schema: a schema needs a decoded body`);
+  // A declared body is validated even when the method does not read it.
+  return 'decoded';
 }

@@ -21,9 +21,16 @@ export function invokeRoute(entry: RouteEntry, ctx: Context, payload: Uint8Array
   return invokePlain(entry, ctx, payload);
 }
 
-/** {@link invokeRoute} without guards and filters. */
+/** {@link invokeRoute} without guards and filters: decode, validate against the declared schema, run. */
 export function invokePlain(entry: RouteEntry, ctx: Context, payload: Uint8Array): RouteReply | Promise<RouteReply> {
-  const body = decodeBody(entry, payload);
+  const decoded = decodeBody(entry, payload);
+  if (entry.validate === undefined) return invokeDecoded(entry, ctx, decoded);
+  const valid = entry.validate(decoded);
+  if (isPromiseLike(valid)) return Promise.resolve(valid).then((body) => invokeDecoded(entry, ctx, body));
+  return invokeDecoded(entry, ctx, valid);
+}
+
+function invokeDecoded(entry: RouteEntry, ctx: Context, body: unknown): RouteReply | Promise<RouteReply> {
   if (entry.before.length === 0 && entry.after.length === 0) {
     const result = entry.invoke(ctx, body);
     if (isPromiseLike(result)) return Promise.resolve(result).then((value) => encodeReply(entry, ctx, value));

@@ -1,3 +1,4 @@
+import type { StandardSchemaV1 } from '@pitaya-ts/protocol';
 import { RouteDictionary } from '@pitaya-ts/protocol';
 import type { Context } from '../context/context';
 import type { AfterPipeline, BeforePipeline } from '../pipeline/pipeline.interfaces';
@@ -28,11 +29,29 @@ export interface RouteEntry {
   readonly responseType: string | undefined;
   /** Decodes the body and encodes the reply. */
   readonly serializer: Serializer;
+  /** Declared schema of the body, if any. */
+  readonly request?: StandardSchemaV1;
+  /** Declared schema of the reply, if any. */
+  readonly response?: StandardSchemaV1;
+  readonly description?: string;
+  /**
+   * Validates a decoded body against `request`, prepared once at start-up: returns the schema's output
+   * (or a promise of it for async schemas), throws PIT-400 naming the failing path.
+   */
+  readonly validate?: (body: unknown) => unknown;
   readonly invoke: (ctx: Context, body: unknown) => unknown;
   readonly before: readonly BeforePipeline[];
   readonly after: readonly AfterPipeline[];
   /** The route's guards and exception filters around the plain invocation; absent when it has none. */
   readonly enhanced?: (entry: RouteEntry, ctx: Context, payload: Uint8Array) => Uint8Array | undefined | Promise<Uint8Array | undefined>;
+}
+
+/** A push route a handler service declares, with the schema of its body. */
+export interface PushEntry {
+  readonly route: string;
+  readonly schema: StandardSchemaV1;
+  /** The class that declares it. */
+  readonly owner: string;
 }
 
 /**
@@ -45,6 +64,7 @@ export class RouteTable {
   private readonly remoteIndex = new Map<string, RouteEntry>();
   private handlerList: readonly RouteEntry[] = [];
   private remoteList: readonly RouteEntry[] = [];
+  private pushList: readonly PushEntry[] = [];
   private installed = false;
 
   constructor(
@@ -53,9 +73,10 @@ export class RouteTable {
   ) {}
 
   /** Fills the table; called once by the bootstrap. */
-  install(handlers: readonly RouteEntry[], remotes: readonly RouteEntry[]): void {
+  install(handlers: readonly RouteEntry[], remotes: readonly RouteEntry[], pushes: readonly PushEntry[] = []): void {
     if (this.installed) throw new Error('the route table is already installed');
     this.installed = true;
+    this.pushList = Object.freeze([...pushes]);
     this.handlerList = Object.freeze([...handlers]);
     this.remoteList = Object.freeze([...remotes]);
     for (const entry of handlers) {
@@ -75,6 +96,11 @@ export class RouteTable {
 
   get remotes(): readonly RouteEntry[] {
     return this.remoteList;
+  }
+
+  /** Declared push routes (`@Handler({ pushes })` or a contract's pushes). */
+  get pushes(): readonly PushEntry[] {
+    return this.pushList;
   }
 
   /** The handler for a client route (`type.service.method` of this server, or `service.method`). */

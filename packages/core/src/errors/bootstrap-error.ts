@@ -19,7 +19,9 @@ export type BootstrapErrorCode =
   | 'PROVIDER_NOT_VISIBLE'
   | 'INVALID_GUARD'
   | 'INVALID_FILTER'
-  | 'INVALID_PARAMETER';
+  | 'INVALID_PARAMETER'
+  | 'INVALID_ROUTE'
+  | 'INVALID_SCHEMA';
 
 /**
  * Start-up failure: a problem in how the application is declared or configured. It stops

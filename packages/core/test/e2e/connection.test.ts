@@ -1,13 +1,15 @@
 import { encodeMessagePacket, encodePacket, HANDSHAKE_ACK_PACKET, MessageType, PacketType, utf8Encode } from '@pitaya-ts/protocol';
-import { Context, Handler, Module, type PitayaApplication } from '@pitaya-ts/core';
+import { Context, Handler, Route, Module, type PitayaApplication } from '@pitaya-ts/core';
 import { json, RawClient } from '../support/raw-client';
 import { startApp } from '../support/app';
 
 @Handler('svc')
 class SvcHandler {
+  @Route()
   echo(_ctx: Context, body: unknown): unknown {
     return body;
   }
+  @Route()
   kickMe(ctx: Context): { ok: true } {
     setTimeout(() => void ctx.session.kick(), 10);
     return { ok: true };

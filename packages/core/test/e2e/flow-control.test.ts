@@ -1,6 +1,6 @@
 import { encodeMessagePacket, encodePacket, HANDSHAKE_ACK_PACKET, MessageType, PacketType, utf8Encode, decodeMessage } from '@pitaya-ts/protocol';
 import {
-  Context, Handler, METRICS_REPORTER, Module, NoopMetricsReporter, Pitaya, createLogger, rateLimiting, tcp, withWrappers,
+  Context, Handler, Route, METRICS_REPORTER, Module, NoopMetricsReporter, Pitaya, createLogger, rateLimiting, tcp, withWrappers,
   type PitayaApplication,
 } from '@pitaya-ts/core';
 import { FakeAcceptor } from '../support/fake-acceptor';
@@ -11,11 +11,13 @@ let handled = 0;
 
 @Handler('svc')
 class SvcHandler {
+  @Route()
   async block(): Promise<unknown> {
     handled++;
     await new Promise<void>((resolve) => (release = resolve));
     return {};
   }
+  @Route()
   echo(_ctx: Context, body: unknown): unknown {
     handled++;
     return body;

@@ -1,5 +1,5 @@
 import { MessageType } from '@pitaya-ts/protocol';
-import { Context, GROUPS, Handler, Inject, MemoryGroups, MessageEncoder, Module, type Groups, type PitayaApplication } from '@pitaya-ts/core';
+import { Context, GROUPS, Handler, Route, Inject, MemoryGroups, MessageEncoder, Module, type Groups, type PitayaApplication } from '@pitaya-ts/core';
 import { json, RawClient } from '../support/raw-client';
 import { startApp } from '../support/app';
 
@@ -10,12 +10,14 @@ class RoomHandler {
   onInit(): Promise<void> {
     return this.groups.create('lobby');
   }
+  @Route()
   async join(ctx: Context, body: { uid: string }): Promise<unknown> {
     await ctx.session.bind(body.uid);
     await this.groups.add('lobby', body.uid);
     ctx.session.onClose(() => this.groups.remove('lobby', body.uid));
     return { members: await this.groups.members('lobby') };
   }
+  @Route()
   async say(_ctx: Context, body: { text: string }): Promise<unknown> {
     const failed = await this.groups.broadcast('lobby', 'onMessage', body);
     return { failed };

@@ -1,5 +1,5 @@
 import {
-  Body, Catch, Context, Ctx, Guard, Handler, Module, PitayaError, Session, Uid, UseFilters, UseGuards, createLogger, Pitaya, ws,
+  Body, Catch, Context, Ctx, Guard, Handler, Module, Route, PitayaError, Session, Uid, UseFilters, UseGuards, createLogger, Pitaya, ws,
   type CanActivate, type ExceptionFilter, type PitayaApplication,
 } from '@pitaya-ts/core';
 import { ClientError, PitayaClient } from '@pitaya-ts/client/node';
@@ -47,11 +47,13 @@ class LastResort implements ExceptionFilter {
 @Handler('shop')
 @UseFilters(ShopErrors)
 class ShopHandler {
+  @Route()
   async login(ctx: Context, body: { uid: string }): Promise<unknown> {
     await ctx.session.bind(body.uid);
     return { ok: true };
   }
 
+  @Route()
   buy(@Body() body: { item: string }, @Uid() uid: string | undefined, @Session() session: SessionType, @Ctx() ctx: Context): unknown {
     calls.push('buy');
     if (body.item === 'unicorn') throw new OutOfStock('unicorn');
@@ -59,12 +61,14 @@ class ShopHandler {
     return { item: body.item, uid, sameSession: session === ctx.session, route: ctx.route };
   }
 
+  @Route()
   @UseGuards(AdminsOnly)
   restock(@Body() body: { item: string }): unknown {
     calls.push('restock');
     return { restocked: body.item };
   }
 
+  @Route()
   whoami(@Uid() uid: string | undefined): unknown {
     return { uid };
   }
@@ -144,14 +148,14 @@ describe('guards, exception filters and parameter decorators', () => {
     expect(app.routes.handler('shop.shop.buy')!.bodyMode).toBe('decoded');
     expect(app.routes.handler('shop.shop.whoami')!.bodyMode).toBe('none');
     expect(app.routes.handler('shop.shop.login')!.enhanced).toBeDefined(); // the global guard and filter apply
-    @Handler('plain') class Plain { ping(): unknown { return {}; } }
+    @Handler('plain') class Plain { @Route() ping(): unknown { return {}; } }
     @Module({ handlers: [Plain] }) class PlainModule {}
     const plain = await Pitaya.create(PlainModule, { serverType: 'p', frontend: false, logger: createLogger({ level: 'silent' }), env: {} });
     expect(plain.routes.handler('p.plain.ping')!.enhanced).toBeUndefined();
   });
 
   it('refuses a route whose parameters are only partly decorated', async () => {
-    @Handler('half') class Half { m(@Body() _body: unknown, _other: unknown): unknown { return {}; } }
+    @Handler('half') class Half { @Route() m(@Body() _body: unknown, _other: unknown): unknown { return {}; } }
     @Module({ handlers: [Half] }) class HalfModule {}
     await expect(Pitaya.create(HalfModule, { serverType: 'p', frontend: false, logger: createLogger({ level: 'silent' }), env: {} })).rejects.toThrow(
       'Half.m: parameter #1 has no @Body(), @Session(), @Uid() or @Ctx(); decorate every parameter or none',

@@ -1,10 +1,11 @@
 import { PacketType, utf8Decode, utf8Encode, encodePacket, decodeHandshakeResponse } from '@pitaya-ts/protocol';
-import { Context, Handler, Module, type PitayaApplication } from '@pitaya-ts/core';
+import { Context, Handler, Route, Module, type PitayaApplication } from '@pitaya-ts/core';
 import { json, RawClient } from '../support/raw-client';
 import { startApp } from '../support/app';
 
 @Handler('svc')
 class SvcHandler {
+  @Route()
   whoami(ctx: Context): unknown {
     return { handshake: ctx.session.handshake, ipversion: ctx.session.get('ipversion') };
   }

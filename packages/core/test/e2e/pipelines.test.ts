@@ -1,5 +1,5 @@
 import {
-  Context, Handler, Module, Pipeline, PitayaError, UsePipelines, type AfterPipeline, type BeforePipeline, type Outcome, type PitayaApplication,
+  Context, Handler, Route, Module, Pipeline, PitayaError, UsePipelines, type AfterPipeline, type BeforePipeline, type Outcome, type PitayaApplication,
 } from '@pitaya-ts/core';
 import { json, RawClient } from '../support/raw-client';
 import { startApp } from '../support/app';
@@ -45,14 +45,17 @@ class NeverMatches implements BeforePipeline {
 
 @Handler('svc')
 class SvcHandler {
+  @Route()
   async login(ctx: Context, body: { uid: string }): Promise<unknown> {
     await ctx.session.bind(body.uid);
     return body;
   }
+  @Route()
   echo(_ctx: Context, body: unknown): unknown {
     trace.push('handler');
     return body;
   }
+  @Route()
   @UsePipelines(HideErrors)
   risky(): unknown {
     trace.push('handler');

@@ -25,12 +25,15 @@ class ProtoModule {}
 
 @Handler('big')
 class BigHandler {
+  @Route()
   payload(_ctx: Context, body: { size: number }): unknown {
     return { data: 'x'.repeat(body.size) };
   }
+  @Route()
   echo(_ctx: Context, body: unknown): unknown {
     return body;
   }
+  @Route()
   async pushIt(ctx: Context): Promise<unknown> {
     await ctx.session.push('onMessage', { a: 1 });
     return {};
@@ -77,7 +80,7 @@ describe('protobuf serializer', () => {
   });
 
   it('refuses at start-up a body without a protobuf type', async () => {
-    @Handler('bad') class Bad { join(_c: Context, _b: { x: number }): unknown { return {}; } }
+    @Handler('bad') class Bad { @Route() join(_c: Context, _b: { x: number }): unknown { return {}; } }
     @Module({ handlers: [Bad] }) class BadModule {}
     await expect(startApp(BadModule, { serializer: 'protobuf', protobuf: { files: [PROTO] } })).rejects.toThrow(
       'Bad.join takes a body but declares no requestType',

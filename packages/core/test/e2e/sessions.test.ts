@@ -1,5 +1,5 @@
 import { MessageType, PacketType } from '@pitaya-ts/protocol';
-import { Context, Handler, Module, SessionPool, type PitayaApplication, type Session } from '@pitaya-ts/core';
+import { Context, Handler, Route, Module, SessionPool, type PitayaApplication, type Session } from '@pitaya-ts/core';
 import { json, RawClient } from '../support/raw-client';
 import { startApp } from '../support/app';
 
@@ -9,20 +9,24 @@ const events: string[] = [];
 class AccountHandler {
   constructor(private readonly pool: SessionPool) {}
 
+  @Route()
   async login(ctx: Context, body: { uid: string }): Promise<unknown> {
     await ctx.session.bind(body.uid);
     ctx.session.set('level', 3);
     ctx.session.onClose(() => void events.push(`closed:${body.uid}`));
     return { uid: ctx.session.uid, count: this.pool.count };
   }
+  @Route()
   me(ctx: Context): unknown {
     return { uid: ctx.session.uid ?? null, level: ctx.session.get('level') ?? null, data: ctx.session.data() };
   }
+  @Route()
   async kickOther(_ctx: Context, body: { uid: string }): Promise<unknown> {
     const target = this.pool.getByUid(body.uid);
     await target?.kick();
     return { kicked: target !== undefined };
   }
+  @Route()
   async pushTo(_ctx: Context, body: { uid: string }): Promise<unknown> {
     await this.pool.getByUid(body.uid)?.push('onNotice', { from: 'server' });
     return { ok: true };

@@ -1,5 +1,5 @@
 import { MessageType, PacketType, utf8Decode } from '@pitaya-ts/protocol';
-import { Context, Handler, Module, Notify, PitayaError, type PitayaApplication } from '@pitaya-ts/core';
+import { Context, Handler, Route, Module, Notify, PitayaError, type PitayaApplication } from '@pitaya-ts/core';
 import { json, RawClient } from '../support/raw-client';
 import { startApp } from '../support/app';
 
@@ -7,22 +7,28 @@ const notified: unknown[] = [];
 
 @Handler('testsvc')
 class TestHandler {
+  @Route()
   echo(_ctx: Context, body: unknown): unknown {
     return body;
   }
+  @Route()
   async slowEcho(_ctx: Context, body: { ms: number }): Promise<unknown> {
     await new Promise((r) => setTimeout(r, body.ms));
     return body;
   }
+  @Route()
   fails(): never {
     throw new PitayaError('PIT-555', 'custom failure', { some: 'meta' });
   }
+  @Route()
   crashes(): never {
     throw new Error('boom');
   }
+  @Route()
   nothing(): null {
     return null;
   }
+  @Route()
   async pushMe(ctx: Context): Promise<{ ok: boolean }> {
     await ctx.session.push('onPushed', { hello: 'world' });
     return { ok: true };

@@ -1,9 +1,10 @@
-import { Context, createLogger, Handler, Module, Pitaya, tcp, ws } from '@pitaya-ts/core';
+import { Context, createLogger, Handler, Route, Module, Pitaya, tcp, ws } from '@pitaya-ts/core';
 import { PitayaClient } from '@pitaya-ts/client/node';
 import { selfSignedCertificate } from '@pitaya-ts/testing';
 
 @Handler('svc')
 class SvcHandler {
+  @Route()
   echo(_ctx: Context, body: unknown): unknown {
     return body;
   }
