@@ -1,3 +1,4 @@
 export { ChatModule } from './chat.module';
-export { CHAT_SETTINGS, RoomHandler, type ChatSettings, type JoinResponse, type UserMessage } from './room.handler';
+export { CHAT_SETTINGS, RoomHandler, type ChatSettings } from './room.handler';
+export { JoinResponse, MembersPush, NewUserPush, RoomService, UserMessage, type ChatApi } from './room.contract';
 export { createWebServer } from './web-server';

@@ -1,7 +1,8 @@
 import {
-  Context, GROUPS, Handler, Inject, LOGGER, Notify, Optional, PitayaError, Timers, type BroadcastOptions, type Groups, type Logger,
+  Context, GROUPS, Handler, Inject, LOGGER, Optional, PitayaError, Timers, type BroadcastOptions, type Groups, type HandlerOf, type Logger,
   type OnAfterInit, type OnInit,
 } from '@pitaya-ts/core';
+import { RoomService, type JoinResponse, type UserMessage } from './room.contract';
 
 /** Settings of the room, injectable with {@link CHAT_SETTINGS}. */
 export interface ChatSettings {
@@ -12,21 +13,12 @@ export interface ChatSettings {
 /** Container token of {@link ChatSettings}. */
 export const CHAT_SETTINGS = Symbol.for('pitaya-ts-chat:Settings');
 
-/** A chat line, as clients send it and receive it. */
-export interface UserMessage {
-  name: string;
-  content: string;
-}
-
-/** The reply to `room.join`. */
-export interface JoinResponse {
-  code: number;
-  result: string;
-}
-
-/** The room every client joins: a port of Pitaya's chat demo (examples/demo/chat). */
-@Handler({ name: 'room', nameTransform: (method) => method.toLowerCase() })
-export class RoomHandler implements OnInit, OnAfterInit {
+/**
+ * The room every client joins: a port of Pitaya's chat demo (examples/demo/chat). Its routes, bodies
+ * and pushes are declared by {@link RoomService}; `HandlerOf` checks the methods against it.
+ */
+@Handler(RoomService)
+export class RoomHandler implements HandlerOf<typeof RoomService>, OnInit, OnAfterInit {
   private readonly broadcastOptions: BroadcastOptions;
 
   constructor(
@@ -70,12 +62,8 @@ export class RoomHandler implements OnInit, OnAfterInit {
     return { code: 0, result: 'success' };
   }
 
-  /** Relays a chat line to everyone in the room. */
-  @Notify()
+  /** Relays a chat line to everyone in the room (validated by {@link UserMessage} before it gets here). */
   async message(_ctx: Context, message: UserMessage): Promise<void> {
-    if (typeof message?.content !== 'string' || typeof message.name !== 'string') {
-      throw new PitayaError('PIT-400', 'a message needs a string name and content');
-    }
-    await this.groups.broadcast('room', 'onMessage', { name: message.name.slice(0, 64), content: message.content.slice(0, 2000) }, this.broadcastOptions);
+    await this.groups.broadcast('room', 'onMessage', { name: message.name, content: message.content }, this.broadcastOptions);
   }
 }

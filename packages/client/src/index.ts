@@ -4,6 +4,8 @@
  */
 export { PitayaClient } from './pitaya-client';
 export { ClientError } from './client-error';
+export { type TypedPitayaClient, createTypedClient } from './typed-client';
+export type { ApiOf, ClientApi } from '@pitaya-ts/protocol';
 export { type ClientOptions, DEFAULT_HANDSHAKE_SYS } from './client-options';
 export type { ClientEncoding } from './payload-codec';
 export type { Transport, TransportHandlers, TransportOpener } from './transport/transport';

@@ -22,6 +22,7 @@ import { Heartbeat } from './heartbeat';
 import { Listeners } from './listeners';
 import { decodeBody, encodeBody } from './payload-codec';
 import type { Transport, TransportHandlers, TransportOpener } from './transport/transport';
+import type { TypedPitayaClient } from './typed-client';
 import { type WebSocketConstructorLike, openWebSocketTransport } from './transport/websocket-transport';
 
 interface Pending {
@@ -85,6 +86,11 @@ export class PitayaClient {
       options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructorLike }).WebSocket;
     if (!WebSocketImpl) throw new Error('no WebSocket implementation: pass options.WebSocket');
     return openWebSocketTransport(url, WebSocketImpl, handlers, signal);
+  }
+
+  /** This client itself: lets a {@link TypedPitayaClient} hand out its untyped side. */
+  get untyped(): PitayaClient {
+    return this;
   }
 
   /** True between a successful handshake and close. */
