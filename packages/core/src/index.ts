@@ -32,6 +32,7 @@ export * from './decorators/route.decorators';
 export * from './decorators/service.decorators';
 export * from './dispatch/dispatcher';
 export * from './dispatch/enhancers';
+export * from './docs/asyncapi';
 export * from './dispatch/forwarder';
 export * from './dispatch/route';
 export * from './dispatch/route-invoker';
