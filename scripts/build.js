@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm run build`: compiles every package with TypeScript (tsc -b), then builds the chat page's
-// browser bundle of @pitaya-ts/client with esbuild and copies the page next to the compiled chat.
+// browser bundle of @pitaya-ts/client and the chat page with esbuild, and copies the page next to the compiled chat.
 'use strict';
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -24,8 +24,20 @@ function build() {
   const out = path.join(root, 'apps', 'chat', 'dist', 'web');
   fs.mkdirSync(out, { recursive: true });
   for (const file of fs.readdirSync(path.join(root, 'apps', 'chat', 'web'))) {
-    fs.copyFileSync(path.join(root, 'apps', 'chat', 'web', file), path.join(out, file));
+    if (!file.endsWith('.ts')) fs.copyFileSync(path.join(root, 'apps', 'chat', 'web', file), path.join(out, file));
   }
+  // The page itself (TypeScript, type-checked by tsconfig.test.json) with the client bundled in.
+  require('esbuild').buildSync({
+    entryPoints: [path.join(root, 'apps', 'chat', 'web', 'chat.ts')],
+    bundle: true,
+    format: 'iife',
+    platform: 'browser',
+    target: ['es2020'],
+    minify: true,
+    sourcemap: false,
+    outfile: path.join(out, 'chat.js'),
+    logLevel: 'warning',
+  });
   require('esbuild').buildSync({
     entryPoints: [path.join(root, 'packages', 'client', 'src', 'index.ts')],
     bundle: true,

@@ -1,5 +1,6 @@
 import { createLogger, GROUPS, Pitaya, tcp, ws, type Groups, type PitayaApplication } from '@pitaya-ts/core';
-import { ClientError, PitayaClient } from '@pitaya-ts/client/node';
+import { ClientError, createTypedClient, PitayaClient } from '@pitaya-ts/client/node';
+import type { ChatApi } from '../src/room.contract';
 import { ChatModule } from '../src/chat.module';
 
 /** The chat's wire behaviour, as Pitaya's demo page and clients expect it. */
@@ -54,6 +55,18 @@ describe('chat server', () => {
       ['message', { name: 'bob', content: 'hi' }],
     ]);
     expect(bobSees).toEqual([['members', { members: [aliceUid] }], ['message', { name: 'bob', content: 'hi' }]]);
+  });
+
+  it('speaks the typed API and drops a chat line that fails its schema before the handler', async () => {
+    const erin = createTypedClient<ChatApi>(await connect('ws'));
+    const seen: { name: string; content: string }[] = [];
+    erin.on('onMessage', (m) => seen.push(m));
+    expect(await erin.request('chat.room.join')).toEqual({ code: 0, result: 'success' });
+    erin.untyped.notify('chat.room.message', { name: 'erin', content: 42 });
+    erin.untyped.notify('chat.room.message', { name: 'erin', content: 'x'.repeat(2001) });
+    erin.notify('chat.room.message', { name: 'erin', content: 'valid' });
+    await waitFor(() => seen.length === 1);
+    expect(seen).toEqual([{ name: 'erin', content: 'valid' }]);
   });
 
   it('answers RH-000 when a session joins twice (bind fails)', async () => {

@@ -23,7 +23,7 @@ async function main(): Promise<void> {
   app.enableShutdownHooks();
   await app.start();
   const webRoot = path.join(path.dirname(require.resolve('@pitaya-ts/chat/package.json')), 'dist', 'web');
-  const web = createWebServer(webRoot, { wsPort: app.listening[0]!.port, routePrefix: 'room.' });
+  const web = createWebServer(webRoot, { wsPort: app.listening[0]!.port, serverType: 'room' });
   await new Promise<void>((resolve, reject) => web.once('error', reject).listen(port('CHAT_HTTP_PORT', 3251), host, resolve));
   app.log.info(`chat (cluster) ready: open http://localhost:${(web.address() as { port: number }).port}/`);
   process.once('SIGTERM', () => web.close());
