@@ -92,6 +92,8 @@ describe('Pitaya e2e cases over gRPC and etcd', () => {
       ['game.testsvc.testrequestreceivereturnsraw', 'woow', 'woow'],
       ['game.testsvc.nonexistenthandler', 'woow', '{"code":"PIT-404","msg":"pitaya/handler: game.testsvc.nonexistenthandler not found"}'],
       ['game.testsvc.testrequestreturnserror', 'woow', '{"code":"PIT-555","msg":"somerror"}'],
+      // A TS-private helper of TestSvc: routes are opt-in, so a client cannot call it.
+      ['game.testsvc.bindandjoin', '', '{"code":"PIT-404","msg":"pitaya/handler: game.testsvc.bindandjoin not found"}'],
     ];
     for (const [route, body, expected] of cases) expect(`${route} -> ${await request(c, route, body)}`).toBe(`${route} -> ${expected}`);
   });
