@@ -18,7 +18,7 @@ import { writeReport } from './report/write-report';
 import { runBoot } from './scenarios/boot-scenario';
 import { runBroadcasts } from './scenarios/broadcast-scenario';
 import { runCluster } from './scenarios/cluster-scenario';
-import { bareMax, runClosedEcho, runCompressionRow, runOpenEcho } from './scenarios/echo-scenario';
+import { bareMax, runClosedEcho, runCompressionRow, runOpenEcho, runSchemaRows } from './scenarios/echo-scenario';
 import { runIdle } from './scenarios/idle-scenario';
 import { runProfile } from './scenarios/profile-scenario';
 import type { TargetContext, TargetId } from './targets/target';
@@ -31,6 +31,8 @@ interface CliOptions {
   warmup?: string;
   out: string;
   keepTmp?: boolean;
+  /** Only the declared-schema rows (plain vs validated echo): a short run. */
+  schemaOnly?: boolean;
 }
 
 function fdLimit(): string {
@@ -63,7 +65,7 @@ async function run(options: CliOptions, registry: ProcessRegistry): Promise<numb
   let profile: ProfileRecord | undefined;
   try {
     await generator.start();
-    for (const id of MAIN_TARGETS) {
+    for (const id of options.schemaOnly ? (['pitaya'] as const) : MAIN_TARGETS) {
       const target = TARGETS[id];
       const reason = target.unavailable(ctx);
       if (reason) {
@@ -72,7 +74,9 @@ async function run(options: CliOptions, registry: ProcessRegistry): Promise<numb
       }
       const ran = await suite.withTarget(target, async (running) => {
         await suite.prime(target, running, plan.primeMs);
-        await runClosedEcho(suite, target, running);
+        if (!options.schemaOnly) await runClosedEcho(suite, target, running);
+        if (id === 'pitaya') await runSchemaRows(suite, target, running);
+        if (options.schemaOnly) return true;
         await runOpenEcho(suite, target, running, bareMax(suite.runs));
         await runBroadcasts(suite, target, running);
         return true;
@@ -80,15 +84,15 @@ async function run(options: CliOptions, registry: ProcessRegistry): Promise<numb
       statuses.set(id, ran ? 'ran' : `failed to start: ${suite.failedStart ?? ''}`);
     }
     const compressed = TARGETS['pitaya-compressed'];
-    const ranCompressed = await suite.withTarget(compressed, async (running) => {
+    const ranCompressed = options.schemaOnly ? false : await suite.withTarget(compressed, async (running) => {
       await suite.prime(compressed, running, plan.primeMs);
       await runCompressionRow(suite, compressed, running);
       return true;
     });
-    statuses.set('pitaya-compressed', ranCompressed ? 'ran (echo 1 KB only)' : `failed to start: ${suite.failedStart ?? ''}`);
-    for (const id of MAIN_TARGETS) if (statuses.get(id) === 'ran') await runIdle(suite, TARGETS[id]);
-    for (const [id, status] of Object.entries(await runCluster(suite))) statuses.set(id as TargetId, status);
-    boot = await runBoot(suite);
+    if (!options.schemaOnly) statuses.set('pitaya-compressed', ranCompressed ? 'ran (echo 1 KB only)' : `failed to start: ${suite.failedStart ?? ''}`);
+    for (const id of options.schemaOnly ? [] : MAIN_TARGETS) if (statuses.get(id) === 'ran') await runIdle(suite, TARGETS[id]);
+    for (const [id, status] of Object.entries(options.schemaOnly ? {} : await runCluster(suite))) statuses.set(id as TargetId, status);
+    if (!options.schemaOnly) boot = await runBoot(suite);
     if (options.profile) profile = await runProfile(suite);
   } finally {
     await generator.stop();
@@ -131,6 +135,7 @@ function main(): void {
     .option('--warmup <seconds>', 'warm-up of each case')
     .option('--out <dir>', 'where the report goes', path.resolve(__dirname, '..', 'results'))
     .option('--keep-tmp', 'keep the temporary directory (logs, pinus base) for debugging')
+    .option('--schema-only', 'only the declared-schema rows: plain vs zod-validated echo on one pitaya-ts server')
     .parse();
   const options = program.opts<CliOptions>();
   const registry = new ProcessRegistry(detectPinning());

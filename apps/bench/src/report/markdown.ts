@@ -91,6 +91,17 @@ function echoSection(report: BenchReport): string {
       fmtMs(percentileOf(on, 'p99')), pct(on?.serverCpu),
     ];
   });
+  const schemaRows = [...rowsOf(runs, 'A-schema').entries()].filter(([row]) => row.endsWith(' plain')).map(([row, targets]) => {
+    const base = row.slice(0, -' plain'.length);
+    const plain = targets.get('pitaya');
+    const validated = rowsOf(runs, 'A-schema').get(`${base} schema`)?.get('pitaya');
+    const err = plain?.error ?? validated?.error;
+    if (err) return [base, `not run: ${err.replace(/\|/g, '/')}`, '', '', '', ''];
+    return [
+      base, fmtInt(throughputOf(plain)), fmtInt(throughputOf(validated)), fmtRatio(ratio(throughputOf(validated), throughputOf(plain))),
+      `${fmtMs(percentileOf(plain, 'p99'))} / ${fmtMs(percentileOf(validated, 'p99'))}`, `${pct(plain?.serverCpu)} / ${pct(validated?.serverCpu)}`,
+    ];
+  });
   return section(
     'A · Echo request/response',
     'Closed loop: every client keeps exactly one request in flight; figures are answered requests per second in the window. ' +
@@ -110,6 +121,10 @@ function echoSection(report: BenchReport): string {
     '### Compression on (pitaya-ts, echo 1 KB)',
     'Pitaya\'s default `handler.messages.compression: true` deflates every reply ≥ 256 B when that shrinks it; the payload is pseudo-random text (deflates to ~75 %).',
     comp.length ? table(['case', 'req/s', '× pitaya-ts off', '× bare', '× pinus', 'p99 ms', 'server CPU'], comp) : '_not run_',
+    '### Declared schema (pitaya-ts, echo body validated by zod)',
+    'The same server and clients, back to back: `bench.echo` (no schema) then `bench.echoValidated` (`@Route({ request: z.object({ pad: z.string() }) })`: ' +
+      'the body is validated and the handler gets zod\'s output). `npm run bench -- --schema-only` runs only these rows.',
+    schemaRows.length ? table(['case', 'plain req/s', 'validated req/s', '× plain', 'p99 ms plain / validated', 'server CPU plain / validated'], schemaRows) : '_not run_',
   );
 }
 

@@ -1,7 +1,9 @@
 import type { RunRecord } from '../report/report-types';
 import type { Suite } from '../orchestrator/suite';
 import type { RunningTarget, TargetDefinition } from '../targets/target';
-import type { Transport } from '../wire/endpoint';
+import type { Job } from '../generator/jobs';
+import { SCHEMA_ECHO_ROUTE } from '../servers/bench-routes';
+import type { Endpoint, Transport } from '../wire/endpoint';
 import { timed } from './job-defaults';
 
 /** Row label of a closed-loop echo run. */
@@ -53,6 +55,23 @@ export async function runOpenEcho(suite: Suite, target: TargetDefinition, runnin
         kind: 'echo-open', clients: plan.openClients, payloadBytes: 64, ratePerSec: rate, maxOutstandingPerClient: 256,
       }),
     });
+  }
+}
+
+/**
+ * The "declared schema" rows: the closed-loop ws echo of {@link closedRow} against the same running
+ * server, once on the plain `echo` and once on `echoValidated` (zod-validated body), one after the
+ * other so both see the same machine state. Same row names as A-closed, scenario `A-schema`.
+ */
+export async function runSchemaRows(suite: Suite, target: TargetDefinition, running: RunningTarget): Promise<void> {
+  const { plan } = suite;
+  const clients = plan.compressionClients;
+  const validated: RunningTarget = { ...running, routes: { ...running.routes, echo: SCHEMA_ECHO_ROUTE } };
+  for (const payload of plan.payloads) {
+    const row = closedRow('ws', clients, payload);
+    const job = (endpoint: Endpoint, t: RunningTarget): Job => ({ ...timed(plan, endpoint, t), kind: 'echo-closed', clients, payloadBytes: payload });
+    await suite.load(target, running, { scenario: 'A-schema', row: `${row} plain`, transport: 'ws', clients, payloadBytes: payload, job });
+    await suite.load(target, validated, { scenario: 'A-schema', row: `${row} schema`, transport: 'ws', clients, payloadBytes: payload, job });
   }
 }
 

@@ -1,4 +1,8 @@
 import { Context, GROUPS, Handler, Inject, Module, Notify, Route, type Groups } from '@pitaya-ts/core';
+import { z } from 'zod';
+
+/** Schema of the echo body the generator sends (`{"pad":"…"}`): what a user would declare. */
+export const EchoBody = z.object({ pad: z.string().max(65_536) });
 
 /** Body of `bench.join`. */
 export interface JoinBody {
@@ -30,6 +34,12 @@ export class BenchHandler {
 
   @Route()
   echo(_ctx: Context, body: unknown): unknown {
+    return body;
+  }
+
+  /** `echo` with a declared body: the A-schema rows measure what validation costs. */
+  @Route({ request: EchoBody })
+  echoValidated(_ctx: Context, body: z.infer<typeof EchoBody>): unknown {
     return body;
   }
 

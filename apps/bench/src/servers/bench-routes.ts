@@ -7,6 +7,9 @@ export const PITAYA_ROUTES: BenchRoutes = {
   send: 'connector.bench.send',
 };
 
+/** The same echo with its body declared by a zod schema and validated before the handler (A-schema rows). */
+export const SCHEMA_ECHO_ROUTE = 'connector.bench.echoValidated';
+
 /** pinus names a handler after its file: `app/servers/connector/handler/benchHandler.js`. */
 export const PINUS_ROUTES: BenchRoutes = {
   echo: 'connector.benchHandler.echo',
