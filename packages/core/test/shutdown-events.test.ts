@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
-import { Handler, Module } from '@pitaya-ts/core';
+import { Handler, Module, Route } from '@pitaya-ts/core';
 import { Test, waitFor, type TestingApp } from '@pitaya-ts/testing';
 
-@Handler('h') class H { ping(): unknown { return {}; } }
+@Handler('h') class H { @Route() ping(): unknown { return {}; } }
 @Module({ handlers: [H] }) class AppModule {}
 
 describe('start/stop wait on events, not timers', () => {

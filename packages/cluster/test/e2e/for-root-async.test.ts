@@ -3,13 +3,14 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { z } from 'zod';
 import { startEtcd, waitFor, type EtcdHandle } from '@pitaya-ts/testing';
-import { Context, createLogger, defineConfig, Handler, Module, Pitaya, ws, type ConfigOf, type PitayaApplication, type ModuleImport } from '@pitaya-ts/core';
+import { Context, createLogger, defineConfig, Handler, Module, Route, Pitaya, ws, type ConfigOf, type PitayaApplication, type ModuleImport } from '@pitaya-ts/core';
 import { PitayaClient } from '@pitaya-ts/client/node';
 import { CLUSTER_CONFIG, ClusterModule, type ClusterConfig } from '@pitaya-ts/cluster';
 import { uniquePrefix } from '../helpers';
 
 @Handler('room')
 class RoomHandler {
+  @Route()
   hello(ctx: Context): unknown {
     return { from: ctx.route, backend: !ctx.session.isFrontend };
   }
