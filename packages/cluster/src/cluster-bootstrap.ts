@@ -5,8 +5,7 @@ import { ETCD_CLIENT } from './cluster-tokens';
 import { ServiceDiscoveryModule } from './discovery/service-discovery.module';
 import { BindingStorageModule } from './modules/binding-storage.module';
 import { UniqueSessionModule } from './modules/unique-session.module';
-import { GrpcRpcClient } from './rpc/grpc-rpc-client';
-import { GrpcRpcServer } from './rpc/grpc-rpc-server';
+import { RpcTransportClient, RpcTransportServer } from './rpc/rpc-transport';
 
 /**
  * Registers the cluster's Pitaya modules in Go Pitaya's order: `rpcClient`, `rpcServer` and
@@ -17,8 +16,8 @@ import { GrpcRpcServer } from './rpc/grpc-rpc-server';
 export class ClusterBootstrap implements OnInit, OnAfterInit, OnShutdown {
   constructor(
     private readonly modules: ModuleRegistry,
-    private readonly rpcClient: GrpcRpcClient,
-    private readonly rpcServer: GrpcRpcServer,
+    private readonly rpcClient: RpcTransportClient,
+    private readonly rpcServer: RpcTransportServer,
     private readonly bindingStorage: BindingStorageModule,
     private readonly discovery: ServiceDiscoveryModule,
     private readonly uniqueSession: UniqueSessionModule,

@@ -1,4 +1,6 @@
 import type { ConfigKey, Duration } from '@pitaya-ts/core';
+import { NATS_CONFIG_KEYS, type NatsClientConfig, type NatsServerConfig } from './nats/nats-config';
+import type { RpcTransportKind } from './rpc/rpc-transport';
 
 /**
  * Resolved cluster configuration: Go Pitaya's keys under `pitaya.cluster.*`, `pitaya.groups.etcd.*`
@@ -23,7 +25,9 @@ export interface ClusterConfig {
       };
     };
     readonly rpc: {
-      readonly client: { readonly grpc: { readonly requestTimeout: number; readonly dialTimeout: number; readonly lazyConnection: boolean } };
+      /** `grpc` (default) or `nats`, Pitaya's two RPC transports; etcd stays the discovery for both. */
+      readonly transport: RpcTransportKind;
+      readonly client: { readonly grpc: { readonly requestTimeout: number; readonly dialTimeout: number; readonly lazyConnection: boolean }; readonly nats: NatsClientConfig };
       readonly server: {
         readonly grpc: {
           /** Port of the gRPC server; 0 picks a free one (advertised automatically). */
@@ -33,6 +37,7 @@ export interface ClusterConfig {
           /** Host other servers dial, advertised as `grpcHost`; empty = this machine's first non-internal IPv4. */
           readonly host: string;
         };
+        readonly nats: NatsServerConfig;
       };
     };
   };
@@ -61,6 +66,8 @@ export const CLUSTER_CONFIG_KEYS: readonly ConfigKey[] = [
   { key: 'cluster.sd.etcd.revoke.timeout', type: 'duration', default: 5000 },
   { key: 'cluster.sd.etcd.shutdown.delay', type: 'duration', default: 300 },
   { key: 'cluster.sd.etcd.serverTypesBlacklist', type: 'list', default: [] },
+  { key: 'cluster.rpc.transport', type: 'string', default: 'grpc', oneOf: ['grpc', 'nats'] },
+  ...NATS_CONFIG_KEYS,
   { key: 'cluster.rpc.client.grpc.requestTimeout', type: 'duration', default: 5000, min: 1 },
   { key: 'cluster.rpc.client.grpc.dialTimeout', type: 'duration', default: 5000 },
   { key: 'cluster.rpc.client.grpc.lazyConnection', type: 'bool', default: false },

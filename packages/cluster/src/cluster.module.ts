@@ -18,6 +18,9 @@ import { Router } from './router/router';
 import { ClusterRpcClient } from './rpc/cluster-rpc-client';
 import { GrpcRpcClient } from './rpc/grpc-rpc-client';
 import { GrpcRpcServer } from './rpc/grpc-rpc-server';
+import { RpcTransportClient, RpcTransportServer } from './rpc/rpc-transport';
+import { NatsRpcClient } from './nats/nats-rpc-client';
+import { NatsRpcServer } from './nats/nats-rpc-server';
 import { RemoteDispatcher } from './rpc/remote-dispatcher';
 import { RemoteForwarder } from './rpc/remote-forwarder';
 import { RemoteService } from './rpc/remote-service';
@@ -28,7 +31,8 @@ const sameEtcd = (a: { endpoints: readonly string[] }, b: { endpoints: readonly 
   a.endpoints.join(',') === b.endpoints.join(',');
 
 /**
- * Cluster mode: etcd service discovery, gRPC RPC server and client, forwarding of other server
+ * Cluster mode: etcd service discovery, RPC server and client over gRPC (default) or NATS
+ * (`cluster.rpc.transport`), forwarding of other server
  * types' routes, backend sessions, user RPCs, pushes and kicks by uid across frontends, binding
  * storage, unique sessions, and optionally etcd groups — each bound to the token it replaces, so
  * the rest of the application does not change. Standalone mode is simply not importing it.
@@ -126,7 +130,19 @@ export class ClusterModule {
         useFactory: (...strategies: unknown[]) => strategies,
         inject: [...(options.routers ?? [])],
       },
-      GrpcRpcClient, GrpcRpcServer, RemoteService, RemoteDispatcher, BackendSessionServices, SysCaller, Router,
+      GrpcRpcClient, GrpcRpcServer, NatsRpcClient, NatsRpcServer,
+      // The one place the transport is chosen (`cluster.rpc.transport`); the other is built but never started.
+      {
+        provide: RpcTransportClient,
+        useFactory: (config: ClusterConfig, grpc: GrpcRpcClient, nats: NatsRpcClient): RpcTransportClient => (config.cluster.rpc.transport === 'nats' ? nats : grpc),
+        inject: [CLUSTER_CONFIG, GrpcRpcClient, NatsRpcClient],
+      },
+      {
+        provide: RpcTransportServer,
+        useFactory: (config: ClusterConfig, grpc: GrpcRpcServer, nats: NatsRpcServer): RpcTransportServer => (config.cluster.rpc.transport === 'nats' ? nats : grpc),
+        inject: [CLUSTER_CONFIG, GrpcRpcServer, NatsRpcServer],
+      },
+      RemoteService, RemoteDispatcher, BackendSessionServices, SysCaller, Router,
       BindingStorageModule, UniqueSessionModule, ServiceDiscoveryModule, ClusterUserMessenger, ClusterRpcClient, RemoteForwarder,
       { provide: RPC_CLIENT, useExisting: ClusterRpcClient },
       { provide: FORWARDER, useExisting: RemoteForwarder },

@@ -72,6 +72,11 @@ export { Router, randomServer, type RoutingContext, type RoutingStrategy } from 
 export { ClusterRpcClient } from './rpc/cluster-rpc-client';
 export { GrpcRpcClient } from './rpc/grpc-rpc-client';
 export { GrpcRpcServer } from './rpc/grpc-rpc-server';
+export { RpcTransportClient, RpcTransportServer, type RpcTransportKind } from './rpc/rpc-transport';
+export { NatsRpcClient } from './nats/nats-rpc-client';
+export { NatsRpcServer } from './nats/nats-rpc-server';
+export { NatsSubject } from './nats/nats-subjects';
+export { NATS_CONFIG_KEYS, type NatsClientConfig, type NatsConnectionConfig, type NatsServerConfig } from './nats/nats-config';
 export { GrpcMetadataKey, grpcAddressOf, defaultAdvertisedHost } from './rpc/grpc-address';
 export { RemoteDispatcher } from './rpc/remote-dispatcher';
 export { RemoteForwarder } from './rpc/remote-forwarder';

@@ -1,17 +1,17 @@
 import { injectable } from 'inversify';
 import { Inject, SERVER_INFO, type PitayaModule, type ServerIdentity } from '@pitaya-ts/core';
-import { GrpcRpcServer } from '../rpc/grpc-rpc-server';
+import { RpcTransportServer } from '../rpc/rpc-transport';
 import { SERVICE_DISCOVERY, type ServiceDiscovery } from './service-discovery';
 
 /**
- * Announces this server once it can serve (`afterInit`, after the acceptors opened), with the gRPC
- * address its RPC server listens on, and withdraws it first at shutdown.
+ * Announces this server once it can serve (`afterInit`, after the acceptors opened), with what
+ * its RPC server advertises (gRPC: the address it listens on), and withdraws it first at shutdown.
  */
 @injectable('Singleton')
 export class ServiceDiscoveryModule implements PitayaModule {
   constructor(
     @Inject(SERVICE_DISCOVERY) private readonly discovery: ServiceDiscovery,
-    private readonly rpcServer: GrpcRpcServer,
+    private readonly rpcServer: RpcTransportServer,
     @Inject(SERVER_INFO) private readonly self: ServerIdentity,
   ) {}
 

@@ -3,7 +3,7 @@ import {
   ErrorCode, Inject, LocalUserMessenger, MessageEncoder, PitayaError, SERVER_INFO, type ServerIdentity, type UserMessenger,
 } from '@pitaya-ts/core';
 import { BindingStorageModule } from '../modules/binding-storage.module';
-import { GrpcRpcClient } from '../rpc/grpc-rpc-client';
+import { RpcTransportClient } from '../rpc/rpc-transport';
 
 /**
  * Pushes and kicks to users anywhere in the cluster (Pitaya's `SendPushToUsers`/`SendKickToUsers`):
@@ -16,7 +16,7 @@ export class ClusterUserMessenger implements UserMessenger {
   constructor(
     private readonly local: LocalUserMessenger,
     private readonly encoder: MessageEncoder,
-    private readonly grpc: GrpcRpcClient,
+    private readonly rpc: RpcTransportClient,
     private readonly bindings: BindingStorageModule,
     @Inject(SERVER_INFO) private readonly self: ServerIdentity,
   ) {}
@@ -35,7 +35,7 @@ export class ClusterUserMessenger implements UserMessenger {
     const outcomes = await Promise.all(remote.map(async (uid) => {
       try {
         const frontendId = await this.bindings.getUserFrontendId(uid, type);
-        const response = await this.grpc.pushToUser(frontendId, { route, uid, data });
+        const response = await this.rpc.pushToUser(frontendId, { route, uid, data });
         return response.error ? uid : undefined;
       } catch {
         return uid;
@@ -55,7 +55,7 @@ export class ClusterUserMessenger implements UserMessenger {
     await Promise.all(remote.map(async (uid) => {
       try {
         const frontendId = await this.bindings.getUserFrontendId(uid, type);
-        const answer = await this.grpc.kickUser(frontendId, { userId: uid });
+        const answer = await this.rpc.kickUser(frontendId, { userId: uid });
         if (!answer.kicked) failed.push(uid);
       } catch {
         failed.push(uid);

@@ -1,6 +1,6 @@
 import { injectable } from 'inversify';
 import { Inject, LOGGER, PITAYA_CONFIG, SERVER_INFO, SessionPool, type Logger, type PitayaConfig, type PitayaModule, type ServerIdentity, type Session } from '@pitaya-ts/core';
-import { GrpcRpcClient } from '../rpc/grpc-rpc-client';
+import { RpcTransportClient } from '../rpc/rpc-transport';
 import { RemoteService, type RemoteBindingListener } from '../rpc/remote-service';
 import { BindingStorageModule } from './binding-storage.module';
 
@@ -17,7 +17,7 @@ export class UniqueSessionModule implements PitayaModule, RemoteBindingListener 
   constructor(
     private readonly pool: SessionPool,
     private readonly remote: RemoteService,
-    private readonly grpc: GrpcRpcClient,
+    private readonly rpc: RpcTransportClient,
     private readonly bindings: BindingStorageModule,
     @Inject(SERVER_INFO) private readonly self: ServerIdentity,
     @Inject(PITAYA_CONFIG) private readonly config: PitayaConfig,
@@ -51,7 +51,7 @@ export class UniqueSessionModule implements PitayaModule, RemoteBindingListener 
       return; // not bound anywhere
     }
     if (holder === this.self.id) return;
-    await this.grpc.sessionBindRemote(holder, { uid, fid: this.self.id }).catch((error: unknown) =>
+    await this.rpc.sessionBindRemote(holder, { uid, fid: this.self.id }).catch((error: unknown) =>
       this.log.warn({ err: error, uid, frontend: holder }, 'could not tell the previous frontend to drop the user'),
     );
   }

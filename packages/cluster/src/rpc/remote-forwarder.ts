@@ -6,21 +6,22 @@ import { MessageType, type Message } from '@pitaya-ts/protocol';
 import { SERVICE_DISCOVERY, type ServiceDiscovery } from '../discovery/service-discovery';
 import { MsgType, RPCType } from '../protos/proto-types';
 import { Router } from '../router/router';
-import { GrpcRpcClient } from './grpc-rpc-client';
+import { RpcTransportClient } from './rpc-transport';
 import { fromProtoError } from './rpc-errors';
 import { encodeRequestMetadata } from './rpc-metadata';
 
 /**
  * Forwards a client message whose route names another server type (Pitaya's Sys RPC): the router
- * picks a server, the message goes with the session (id, uid, data) over gRPC, and the reply or
- * error comes back to the client with its original message id and code.
+ * picks a server, the message goes with the session (id, uid, data), and the reply or
+ * error comes back to the client with its original message id and code. The RPC transport (gRPC or
+ * NATS) is whichever `cluster.rpc.transport` selects.
  */
 @injectable('Singleton')
 export class RemoteForwarder implements Forwarder {
   constructor(
     @Inject(SERVICE_DISCOVERY) private readonly discovery: ServiceDiscovery,
     private readonly router: Router,
-    private readonly grpc: GrpcRpcClient,
+    private readonly rpc: RpcTransportClient,
     @Inject(SERVER_INFO) private readonly self: ServerIdentity,
   ) {}
 
@@ -32,8 +33,8 @@ export class RemoteForwarder implements Forwarder {
     const server = await this.router.route({ route, session, servers, payload });
     const notify = message.type === MessageType.Notify;
     const fullRoute = message.route;
-    const timeoutMs = this.grpc.defaultTimeoutMs;
-    const response = await this.grpc.call(server.id, {
+    const timeoutMs = this.rpc.defaultTimeoutMs;
+    const response = await this.rpc.call(server.id, {
       type: RPCType.Sys,
       session: { id: session.id, uid: session.uid ?? '', data: Buffer.from(session.encodedData()) },
       msg: { id: message.id, route: fullRoute, data: payload, type: notify ? MsgType.MsgNotify : MsgType.MsgRequest },

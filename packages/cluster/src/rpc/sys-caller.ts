@@ -1,7 +1,7 @@
 import { injectable } from 'inversify';
 import { Inject, SERVER_INFO, type ServerIdentity } from '@pitaya-ts/core';
 import { MsgType, RPCType } from '../protos/proto-types';
-import { GrpcRpcClient } from './grpc-rpc-client';
+import { RpcTransportClient } from './rpc-transport';
 import { fromProtoError } from './rpc-errors';
 import { encodeRequestMetadata } from './rpc-metadata';
 
@@ -12,12 +12,12 @@ import { encodeRequestMetadata } from './rpc-metadata';
 @injectable('Singleton')
 export class SysCaller {
   constructor(
-    private readonly grpc: GrpcRpcClient,
+    private readonly rpc: RpcTransportClient,
     @Inject(SERVER_INFO) private readonly self: ServerIdentity,
   ) {}
 
-  async call(serverId: string, route: string, data: Uint8Array, timeoutMs = this.grpc.defaultTimeoutMs, propagate?: Readonly<Record<string, unknown>>): Promise<Buffer> {
-    const response = await this.grpc.call(serverId, {
+  async call(serverId: string, route: string, data: Uint8Array, timeoutMs = this.rpc.defaultTimeoutMs, propagate?: Readonly<Record<string, unknown>>): Promise<Buffer> {
+    const response = await this.rpc.call(serverId, {
       type: RPCType.User,
       msg: { route, data, type: MsgType.MsgRequest },
       frontendID: this.self.frontend ? this.self.id : '',

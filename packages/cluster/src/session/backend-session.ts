@@ -1,8 +1,8 @@
 import { injectable } from 'inversify';
 import { ErrorCode, MessageEncoder, PitayaError, SessionData, SessionPool, type Session } from '@pitaya-ts/core';
 import { decodeKickAnswer, encodeKickMsg, encodeSession } from '../protos/pitaya-codecs';
-import { GrpcRpcClient } from '../rpc/grpc-rpc-client';
 import { SysRoute } from '../remote/sys-routes';
+import { RpcTransportClient } from '../rpc/rpc-transport';
 import { SysCaller } from '../rpc/sys-caller';
 
 /** What backend sessions share: gathered once so a session per forwarded request stays cheap. */
@@ -10,7 +10,7 @@ import { SysCaller } from '../rpc/sys-caller';
 export class BackendSessionServices {
   constructor(
     readonly sys: SysCaller,
-    readonly grpc: GrpcRpcClient,
+    readonly rpc: RpcTransportClient,
     readonly encoder: MessageEncoder,
     readonly pool: SessionPool,
   ) {}
@@ -77,7 +77,7 @@ export class BackendSession extends SessionData implements Session {
     const uid = this.requireUid();
     const encoder = this.services.encoder;
     const data = encoder.serialize(body, encoder.serializer.pushTypeOf?.(route));
-    const response = await this.services.grpc.pushToUser(this.frontendId, { route, uid, data });
+    const response = await this.services.rpc.pushToUser(this.frontendId, { route, uid, data });
     if (response.error) throw new PitayaError(response.error.code || ErrorCode.Unknown, response.error.msg);
   }
 

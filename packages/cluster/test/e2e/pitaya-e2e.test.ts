@@ -1,19 +1,22 @@
 /**
- * Go Pitaya's e2e suite (e2e/e2e_test.go, gRPC mode) against pitaya-ts servers running as real
- * processes, discovered through a real etcd and talking gRPC: same server (apps/e2e-server, a port
+ * Go Pitaya's e2e suite (e2e/e2e_test.go) against pitaya-ts servers running as real processes,
+ * discovered through a real etcd and talking gRPC, then NATS (a real nats-server): same server (apps/e2e-server, a port
  * of examples/testing), same routes, same expected bytes.
  */
 import { randomUUID } from 'node:crypto';
+import { Etcd3 } from 'etcd3';
 import { startEtcd, waitFor, type EtcdHandle } from '@pitaya-ts/testing';
 import { ClientError, PitayaClient } from '@pitaya-ts/client/node';
 import type { ServerProcess } from '@pitaya-ts/testing';
 import { startE2eServer } from '../support/e2e-server';
+import { startTransport, TRANSPORTS, type TransportHarness } from '../support/transports';
 
 const text = (b: unknown): string => Buffer.from(b as Uint8Array).toString();
 const bytes = (s: string): Uint8Array => Buffer.from(s);
 
-describe('Pitaya e2e cases over gRPC and etcd', () => {
+describe.each(TRANSPORTS)('Pitaya e2e cases over %s and etcd', (transport) => {
   let etcd: EtcdHandle;
+  let rpc: TransportHarness;
   const servers: ServerProcess[] = [];
   const clients: PitayaClient[] = [];
   const prefix = `e2e-${randomUUID()}/`;
@@ -22,7 +25,7 @@ describe('Pitaya e2e cases over gRPC and etcd', () => {
   let front2: ServerProcess;
 
   const server = async (args: Record<string, string>): Promise<ServerProcess> => {
-    const started = await startE2eServer({ etcd: etcd.endpoint, sdprefix: prefix, ...args });
+    const started = await startE2eServer({ etcd: etcd.endpoint, sdprefix: prefix, ...args }, rpc.env());
     servers.push(started);
     return started;
   };
@@ -49,7 +52,7 @@ describe('Pitaya e2e cases over gRPC and etcd', () => {
     });
 
   beforeAll(async () => {
-    etcd = await startEtcd();
+    [etcd, rpc] = await Promise.all([startEtcd(), startTransport(transport)]);
     [game, front1, front2] = await Promise.all([
       server({ type: 'game', frontend: 'false' }),
       server({ type: 'connector' }),
@@ -65,8 +68,19 @@ describe('Pitaya e2e cases over gRPC and etcd', () => {
   afterAll(async () => {
     await Promise.all(clients.map((c) => c.close().catch(() => undefined)));
     await Promise.all(servers.map((s) => s.stop()));
-    await etcd?.stop();
+    await Promise.all([etcd?.stop(), rpc?.stop()]);
   }, 30_000);
+
+  it(`servers advertise and use ${transport} (no gRPC address over NATS)`, async () => {
+    const kv = new Etcd3({ hosts: etcd.url });
+    try {
+      const info = JSON.parse((await kv.get(`${prefix}servers/game/${game.id}`).string())!) as { metadata: Record<string, string> };
+      if (transport === 'nats') expect(info.metadata.grpcPort).toBeUndefined();
+      else expect(Number(info.metadata.grpcPort)).toBeGreaterThan(0);
+    } finally {
+      kv.close();
+    }
+  });
 
   it('TestHandlerCallToFront', async () => {
     const c = await connect(front1);

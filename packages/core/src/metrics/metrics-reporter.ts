@@ -45,6 +45,11 @@ export interface MetricsReporter {
   refused(reason: RefusalReason): void;
   /** An outgoing RPC to another server got no answer in time (answered PIT-408). */
   rpcTimeout(serverType: string): void;
+  /**
+   * An incoming RPC was dropped because this server's RPC queue was full (Pitaya's NATS
+   * `dropped_messages`: a slow consumer). Optional so existing reporters keep compiling.
+   */
+  rpcDropped?(): void;
 }
 
 /** The default {@link MetricsReporter}: measures nothing. */
