@@ -2,6 +2,7 @@ import { startEtcd, waitFor, type EtcdHandle } from '@pitaya-ts/testing';
 import { Context, createLogger, Handler, Route, Module, Pitaya, Remote, ws, type PitayaApplication, type ModuleImport } from '@pitaya-ts/core';
 import { PitayaClient } from '@pitaya-ts/client/node';
 import { ClusterModule, SERVICE_DISCOVERY, type ServiceDiscovery } from '@pitaya-ts/cluster';
+import { startTransport, TRANSPORTS, type TransportHarness } from '../support/transports';
 
 @Handler('room')
 class RoomHandler {
@@ -29,8 +30,9 @@ class EntryHandler {
   }
 }
 
-describe('cluster in one process: frontend + backend over real etcd and gRPC', () => {
+describe.each(TRANSPORTS)('cluster in one process: frontend + backend over real etcd and %s', (transport) => {
   let etcd: EtcdHandle;
+  let rpc: TransportHarness;
   const apps: PitayaApplication[] = [];
   const start = async (root: ModuleImport, serverType: string, frontend: boolean): Promise<PitayaApplication> => {
     const app = await Pitaya.create(root, {
@@ -46,17 +48,17 @@ describe('cluster in one process: frontend + backend over real etcd and gRPC', (
   };
 
   beforeAll(async () => {
-    etcd = await startEtcd();
+    [etcd, rpc] = await Promise.all([startEtcd(), startTransport(transport)]);
   });
   afterAll(async () => {
     for (const app of apps.reverse()) await app.close();
-    await etcd?.stop();
+    await Promise.all([etcd?.stop(), rpc?.stop()]);
   });
 
   it('forwards to a backend, carries bind/pushToFront/push back, and serves user RPCs', async () => {
     const cluster = ClusterModule.forRoot({
       etcd: { endpoints: [etcd.endpoint], prefix: `t-${Date.now()}/` },
-      config: { cluster: { rpc: { server: { grpc: { port: 0, host: '127.0.0.1' } } }, sd: { etcd: { heartbeat: { ttl: '5s' } } } } },
+      config: { cluster: { rpc: rpc.rpcConfig(), sd: { etcd: { heartbeat: { ttl: '5s' } } } } },
     });
     @Module({ imports: [cluster], handlers: [RoomHandler], remotes: [RoomRemote] }) class BackendModule {}
     @Module({ imports: [cluster], handlers: [EntryHandler] }) class FrontendModule {}
