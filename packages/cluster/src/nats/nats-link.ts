@@ -87,6 +87,12 @@ export class NatsLink {
     };
   }
 
+  /** Resolves once the server processed everything sent so far (subscriptions included). */
+  async flush(): Promise<void> {
+    // A connection lost meanwhile resubscribes everything when it comes back: nothing to report here.
+    if (this.up && this.nc) await this.nc.flush().catch(() => undefined);
+  }
+
   /** Publishes, or returns false when not connected (the message would only sit in a buffer). */
   publish(subject: string, data: Uint8Array): boolean {
     const nc = this.nc;

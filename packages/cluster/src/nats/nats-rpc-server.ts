@@ -70,12 +70,15 @@ export class NatsRpcServer implements RpcTransportServer {
   async init(): Promise<void> {
     await this.link.open();
     this.unsubscribe.push(this.link.subscribe(NatsSubject.server(this.self.type, this.self.id), (msg) => this.onRequest(msg)));
-    if (!this.self.frontend) return;
-    this.unsubscribe.push(
-      this.link.subscribe(NatsSubject.bindings(this.self.type), (msg) => this.onBindings(msg)),
-      this.pool.onAfterSessionBind((session) => this.onBind(session)),
-      this.pool.onSessionClose((session) => this.onClose(session)),
-    );
+    if (this.self.frontend) {
+      this.unsubscribe.push(
+        this.link.subscribe(NatsSubject.bindings(this.self.type), (msg) => this.onBindings(msg)),
+        this.pool.onAfterSessionBind((session) => this.onBind(session)),
+        this.pool.onSessionClose((session) => this.onClose(session)),
+      );
+    }
+    // Serving once init returns: the subscriptions have reached the NATS server.
+    await this.link.flush();
   }
 
   async shutdown(): Promise<void> {
@@ -137,7 +140,8 @@ export class NatsRpcServer implements RpcTransportServer {
     this.remote.sessionBindRemote(bind).catch((error: unknown) => this.log.warn({ err: error, uid: bind.uid }, 'remote bind notice failed'));
   }
 
-  private onBind(session: Session): void {
+  /** Awaited by the bind itself: once `bind()` resolves, pushes and kicks for the user reach this server. */
+  private async onBind(session: Session): Promise<void> {
     const uid = session.uid;
     if (!session.isFrontend || uid === undefined) return;
     this.users.get(uid)?.unsubscribe();
@@ -150,6 +154,7 @@ export class NatsRpcServer implements RpcTransportServer {
         offKick();
       },
     });
+    await this.link.flush();
   }
 
   private onClose(session: Session): void {
