@@ -2,14 +2,35 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline';
-import { startEtcd, type EtcdHandle } from '@pitaya-ts/testing';
+import { parseArgs } from 'node:util';
+import { startEtcd, startNats, type EtcdHandle, type NatsHandle } from '@pitaya-ts/testing';
 
 /**
- * `npm run cluster`: the chat as a cluster on this machine. Uses the etcd at
- * PITAYA_CLUSTER_SD_ETCD_ENDPOINTS, or one on localhost:2379, or starts a throwaway one; then runs a
- * room backend and a connector as separate processes. Ctrl-C stops everything.
+ * `npm run cluster [-- --rpc grpc|nats]`: the chat as a cluster on this machine. Uses the etcd at
+ * PITAYA_CLUSTER_SD_ETCD_ENDPOINTS, or one on localhost:2379, or starts a throwaway one; with
+ * `--rpc nats` likewise the NATS at PITAYA_CLUSTER_RPC_CLIENT_NATS_CONNECT, or one on localhost:4222,
+ * or a throwaway nats-server. Then runs a room backend and a connector as separate processes.
+ * Ctrl-C stops everything.
  */
 async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { rpc: { type: 'string', default: process.env.PITAYA_CLUSTER_RPC_TRANSPORT ?? 'grpc' } } });
+  if (values.rpc !== 'grpc' && values.rpc !== 'nats') throw new Error(`--rpc ${values.rpc}: expected grpc or nats`);
+  const rpcEnv: Record<string, string> = { PITAYA_CLUSTER_RPC_TRANSPORT: values.rpc };
+  let nats: NatsHandle | undefined;
+  if (values.rpc === 'nats') {
+    let url = process.env.PITAYA_CLUSTER_RPC_CLIENT_NATS_CONNECT;
+    if (!url) {
+      if (await reachable('127.0.0.1', 4222)) {
+        url = 'nats://127.0.0.1:4222';
+      } else {
+        nats = await startNats();
+        url = nats.url;
+        console.log(`[run] started nats-server for this demo at ${url} (log in a temp dir, removed on exit)`);
+      }
+    }
+    rpcEnv.PITAYA_CLUSTER_RPC_CLIENT_NATS_CONNECT = url;
+    rpcEnv.PITAYA_CLUSTER_RPC_SERVER_NATS_CONNECT = process.env.PITAYA_CLUSTER_RPC_SERVER_NATS_CONNECT ?? url;
+  }
   let endpoints = process.env.PITAYA_CLUSTER_SD_ETCD_ENDPOINTS;
   let etcd: EtcdHandle | undefined;
   if (!endpoints) {
@@ -28,12 +49,12 @@ async function main(): Promise<void> {
     stopping = true;
     for (const child of children) child.kill('SIGTERM');
     await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : undefined)));
-    await etcd?.stop();
+    await Promise.all([etcd?.stop(), nats?.stop()]);
     process.exit(code);
   };
   for (const [name, script] of [['room', 'room-server.js'], ['connector', 'connector-server.js']] as const) {
     const child = spawn(process.execPath, [path.join(__dirname, script)], {
-      env: { ...process.env, PITAYA_CLUSTER_SD_ETCD_ENDPOINTS: endpoints },
+      env: { ...process.env, PITAYA_CLUSTER_SD_ETCD_ENDPOINTS: endpoints, ...rpcEnv },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     children.push(child);
@@ -47,6 +68,7 @@ async function main(): Promise<void> {
       }
     });
   }
+  console.log(`[run] RPC between the servers: ${values.rpc}`);
   process.once('SIGINT', () => void stop(0));
   process.once('SIGTERM', () => void stop(0));
 }

@@ -1,23 +1,27 @@
 /**
  * The chat split across processes: two connectors and a room backend, found through etcd, the room
- * group in etcd. Users on different connectors join through the backend and see each other.
+ * group in etcd. Users on different connectors join through the backend and see each other. Runs
+ * over gRPC, then over NATS (a throwaway nats-server), as `npm run cluster -- --rpc nats` does.
  */
 import * as path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { startEtcd, waitFor, type EtcdHandle } from '@pitaya-ts/testing';
+import { startEtcd, startNats, waitFor, type EtcdHandle, type NatsHandle } from '@pitaya-ts/testing';
 import { PitayaClient } from '@pitaya-ts/client/node';
 import { ServerProcess } from '@pitaya-ts/testing';
 
 const DIST = path.resolve(__dirname, '../dist');
 
-describe('cluster chat (apps/cluster)', () => {
+describe.each(['grpc', 'nats'] as const)('cluster chat (apps/cluster) over %s', (transport) => {
   let etcd: EtcdHandle;
+  let nats: NatsHandle | undefined;
   const servers: ServerProcess[] = [];
   const clients: PitayaClient[] = [];
 
   beforeAll(async () => {
-    etcd = await startEtcd();
+    [etcd, nats] = await Promise.all([startEtcd(), transport === 'nats' ? startNats() : undefined]);
     const env = {
+      PITAYA_CLUSTER_RPC_TRANSPORT: transport,
+      ...(nats ? { PITAYA_CLUSTER_RPC_CLIENT_NATS_CONNECT: nats.url, PITAYA_CLUSTER_RPC_SERVER_NATS_CONNECT: nats.url } : {}),
       PITAYA_CLUSTER_SD_ETCD_ENDPOINTS: etcd.endpoint,
       PITAYA_CLUSTER_SD_ETCD_PREFIX: `chat-${randomUUID()}/`,
       PITAYA_CLUSTER_RPC_SERVER_GRPC_HOST: '127.0.0.1',
@@ -30,7 +34,7 @@ describe('cluster chat (apps/cluster)', () => {
   afterAll(async () => {
     await Promise.all(clients.map((c) => c.close().catch(() => undefined)));
     await Promise.all(servers.map((s) => s.stop()));
-    await etcd?.stop();
+    await Promise.all([etcd?.stop(), nats?.stop()]);
   }, 30_000);
 
   it('joins through the room backend and relays messages between users of two connectors', async () => {
