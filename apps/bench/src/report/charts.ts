@@ -12,6 +12,8 @@ export const TARGET_COLORS: Readonly<Record<TargetId, string>> = {
   'pitaya-compressed': '#9467bd',
   'bare-forward': '#bcbd22',
   'pitaya-cluster': '#2ca02c',
+  'bare-forward-nats': '#17becf',
+  'pitaya-cluster-nats': '#8c564b',
 };
 
 const MAIN: readonly { id: TargetId; name: string }[] = [

@@ -12,6 +12,8 @@ const NAMES: Readonly<Record<TargetId, string>> = {
   'pitaya-compressed': 'pitaya-ts, compression on',
   'bare-forward': 'bare ws → raw grpc-js',
   'pitaya-cluster': 'pitaya-ts frontend→backend',
+  'bare-forward-nats': 'bare ws → raw NATS request/reply',
+  'pitaya-cluster-nats': 'pitaya-ts frontend→backend over NATS',
 };
 
 function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
@@ -173,27 +175,34 @@ function idleSection(report: BenchReport): string {
   );
 }
 
+const TRANSPORT_PAIRS = [
+  { transport: 'gRPC', bare: 'bare-forward', pitaya: 'pitaya-cluster' },
+  { transport: 'NATS', bare: 'bare-forward-nats', pitaya: 'pitaya-cluster-nats' },
+] as const;
+
 function clusterSection(report: BenchReport): string {
-  const target = report.targets.find((t) => t.id === 'pitaya-cluster');
-  const rows = [...rowsOf(report.runs, 'D-forward').entries()].map(([row, targets]) => {
-    const r = targets.get('pitaya-cluster');
-    const bare = targets.get('bare-forward');
+  const status = (id: TargetId): string => report.targets.find((t) => t.id === id)?.status ?? 'not run';
+  const describe = (id: TargetId): string => report.targets.find((t) => t.id === id)?.description ?? '';
+  const rows = [...rowsOf(report.runs, 'D-forward').entries()].flatMap(([row, targets]) => TRANSPORT_PAIRS.map((pair) => {
+    const r = targets.get(pair.pitaya);
+    const bare = targets.get(pair.bare);
     const standalone = rowsOf(report.runs, 'A-closed').get(row.replace('D-forward', 'A-closed'));
     const v = throughputOf(r);
     return [
-      row, bare?.error ? `not run: ${bare.error}` : `${fmtInt(throughputOf(bare))} (p99 ${fmtMs(percentileOf(bare, 'p99'))} ms)`,
+      row, pair.transport, bare?.error ? `not run: ${bare.error}` : `${fmtInt(throughputOf(bare))} (p99 ${fmtMs(percentileOf(bare, 'p99'))} ms)`,
       r?.error ? `not run: ${r.error}` : fmtInt(v),
       fmtRatio(ratio(v, throughputOf(bare))),
+      fmtRatio(ratio(v, throughputOf(targets.get('pitaya-cluster')))),
       fmtRatio(ratio(v, throughputOf(standalone?.get('pitaya')))), fmtRatio(ratio(v, throughputOf(standalone?.get('pinus')))),
       fmtMs(percentileOf(r, 'p50')), fmtMs(percentileOf(r, 'p99')), pct(r?.serverCpu),
     ];
-  });
+  }));
   return section(
-    'D · Forwarded request frontend → backend (gRPC) — oversubscribed: 2 processes on 2 cores',
-    `Status: **${target?.status ?? 'not run'}**. ${target?.description ?? ''}. ` +
-      'The baseline is the bare ws server forwarding each echo body in one grpc-js unary call to a raw grpc-js echo server, on the same cores: ' +
-      'the ceiling of a forwarded request with the gRPC transport Pitaya prescribes. CPU is the frontend\'s.',
-    rows.length ? table(['case', 'bare ws → raw grpc-js req/s', 'pitaya-ts req/s', '× bare forward', '× pitaya-ts standalone', '× pinus (standalone)', 'p50 ms', 'p99 ms', 'frontend CPU'], rows) : '_not run_',
+    'D · Forwarded request frontend → backend (gRPC and NATS) — oversubscribed: 2 processes on 2 cores',
+    `Status: gRPC **${status('pitaya-cluster')}**, NATS **${status('pitaya-cluster-nats')}**. ${describe('pitaya-cluster')}. NATS: ${describe('pitaya-cluster-nats')}. ` +
+      'Each transport has its own baseline on the same cores: the bare ws server forwarding each echo body in one grpc-js unary call to a raw grpc-js echo server, ' +
+      'or in one raw NATS request/reply to a raw nats.js echo subscriber — the ceiling of a forwarded request on that transport. CPU is the frontend\'s.',
+    rows.length ? table(['case', 'transport', 'bare forward req/s (same transport)', 'pitaya-ts req/s', '× bare forward', '× pitaya-ts gRPC', '× pitaya-ts standalone', '× pinus (standalone)', 'p50 ms', 'p99 ms', 'frontend CPU'], rows) : '_not run_',
   );
 }
 

@@ -2,16 +2,21 @@ import type { Suite } from '../orchestrator/suite';
 import { TARGETS } from '../targets/targets';
 import { timed } from './job-defaults';
 
+type ForwardTarget = 'bare-forward' | 'pitaya-cluster' | 'bare-forward-nats' | 'pitaya-cluster-nats';
+
 /**
- * Scenario D: forwarded echo frontend → backend, first through the bare ws → raw grpc-js baseline,
- * then through pitaya-ts; a "not run" record per row with the reason when a target cannot run.
- * Returns the status of each target.
+ * Scenario D: forwarded echo frontend → backend, per transport first through its bare baseline (ws →
+ * raw grpc-js, ws → raw NATS request/reply), then through pitaya-ts; a "not run" record per row with
+ * the reason when a target cannot run. Returns the status of each target.
  */
-export async function runCluster(suite: Suite): Promise<Record<'bare-forward' | 'pitaya-cluster', string>> {
-  return { 'bare-forward': await runForward(suite, 'bare-forward'), 'pitaya-cluster': await runForward(suite, 'pitaya-cluster') };
+export async function runCluster(suite: Suite): Promise<Record<ForwardTarget, string>> {
+  const order: readonly ForwardTarget[] = ['bare-forward', 'pitaya-cluster', 'bare-forward-nats', 'pitaya-cluster-nats'];
+  const statuses = {} as Record<ForwardTarget, string>;
+  for (const id of order) statuses[id] = await runForward(suite, id);
+  return statuses;
 }
 
-async function runForward(suite: Suite, id: 'bare-forward' | 'pitaya-cluster'): Promise<string> {
+async function runForward(suite: Suite, id: ForwardTarget): Promise<string> {
   const { plan, ctx } = suite;
   const target = TARGETS[id];
   const specs = plan.clusterClients.map((clients) => ({

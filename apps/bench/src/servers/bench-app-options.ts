@@ -18,13 +18,23 @@ export function benchAppOptions(env: ServerEnv, serverType: string, frontend = t
   };
 }
 
-/** Scenario D's cluster module: the orchestrator's etcd, gRPC on a free loopback port, no binding storage. */
+/**
+ * Scenario D's cluster module: the orchestrator's etcd, gRPC on a free loopback port (or NATS at
+ * `BENCH_NATS_URL`), no binding storage. The NATS server's queue is raised from Pitaya's 75 so the
+ * 1000-client row measures throughput, not slow-consumer drops (gRPC has no such cap).
+ */
 export function benchClusterModule(env: ServerEnv): DynamicModule {
   if (!env.etcdUrl) throw new Error('BENCH_ETCD_URL is not set: cluster bench servers need the etcd the orchestrator started');
   return ClusterModule.forRoot({
     etcd: { endpoints: new URL(env.etcdUrl).host, prefix: 'bench/' },
     bindingStorage: false,
-    config: { cluster: { rpc: { server: { grpc: { port: 0, host: env.host } } } } },
+    config: {
+      cluster: {
+        rpc: env.natsUrl
+          ? { transport: 'nats', client: { nats: { connect: env.natsUrl } }, server: { nats: { connect: env.natsUrl, buffer: { messages: 4096 } } } }
+          : { server: { grpc: { port: 0, host: env.host } } },
+      },
+    },
     env: {},
   });
 }

@@ -18,6 +18,8 @@ export interface ServerEnv {
   readonly compression: boolean;
   /** etcd client URL (cluster scripts only). */
   readonly etcdUrl: string;
+  /** `BENCH_NATS_URL`: the NATS of scenario D's NATS rows (`''` = the gRPC rows). */
+  readonly natsUrl: string;
 }
 
 /** Written (atomically) to `BENCH_READY_FILE` by a server that accepts clients. */
@@ -45,6 +47,7 @@ export function readServerEnv(): ServerEnv {
     readyFile: process.env.BENCH_READY_FILE ?? '',
     compression: process.env.BENCH_COMPRESSION === '1',
     etcdUrl: process.env.BENCH_ETCD_URL ?? '',
+    natsUrl: process.env.BENCH_NATS_URL ?? '',
   };
 }
 

@@ -2,8 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { FORWARDED_ROUTES } from '../servers/bench-routes';
 import { GENERATOR_CPU, SERVER_CPU } from '../orchestrator/cpu-pinning';
-import { freePort, startEtcd } from '@pitaya-ts/testing';
-import { hasEtcd } from './etcd';
+import { freePort, startEtcd, startNats } from '@pitaya-ts/testing';
+import { hasEtcd, hasNatsServer } from './etcd';
 import { startScript, type ScriptStart } from './node-server';
 import type { RunningTarget, StartOptions, TargetContext, TargetDefinition } from './target';
 
@@ -59,6 +59,46 @@ export const bareForwardTarget: TargetDefinition = {
     return startFrontendBackend(ctx, {
       backend: { label: 'bare gRPC echo', script: 'bare-grpc-backend.js', env: { BENCH_GRPC_PORT: String(grpcPort) } },
       frontend: { label: 'bare forwarder', script: 'bare-forward-main.js', env: { BENCH_GRPC_ADDRESS: `127.0.0.1:${grpcPort}` }, nodeArgs: options?.nodeArgs },
+    });
+  },
+};
+
+/** `pitaya-cluster` with `cluster.rpc.transport` = `nats`: a throwaway nats-server, etcd still the discovery. */
+export const pitayaClusterNatsTarget: TargetDefinition = {
+  id: 'pitaya-cluster-nats',
+  label: 'pitaya-ts frontend→backend (NATS)',
+  description: 'oversubscribed: as the gRPC pair, but the forwarded request is a NATS request/reply through a nats-server (floating, not pinned); etcd discovery',
+  unavailable(ctx: TargetContext): string | undefined {
+    return pitayaClusterTarget.unavailable(ctx) ?? (hasNatsServer() ? undefined : 'not run: nats-server is not installed');
+  },
+  async start(ctx: TargetContext, options?: StartOptions): Promise<RunningTarget> {
+    const [etcd, nats] = await Promise.all([startEtcd({ name: 'bench' }), startNats()]);
+    const env = { BENCH_ETCD_URL: etcd.url, BENCH_NATS_URL: nats.url, BENCH_COMPRESSION: '0' };
+    return startFrontendBackend(ctx, {
+      backend: { label: 'pitaya-ts backend (NATS)', script: CLUSTER_SCRIPTS.backend, env, readyTimeoutMs: 30_000 },
+      frontend: { label: 'pitaya-ts frontend (NATS)', script: CLUSTER_SCRIPTS.frontend, env, nodeArgs: options?.nodeArgs, readyTimeoutMs: 30_000 },
+      before: [() => etcd.stop(), () => nats.stop()],
+    });
+  },
+};
+
+/**
+ * The ceiling of scenario D over NATS: the bare server (CPU 0) sends each echo body as one raw
+ * nats.js request to a raw nats.js echo subscriber (CPU 1) through the same nats-server — no
+ * protobuf envelope, no session, no metadata, no discovery.
+ */
+export const bareForwardNatsTarget: TargetDefinition = {
+  id: 'bare-forward-nats',
+  label: 'bare ws → raw NATS request/reply',
+  description: 'oversubscribed: the bare ws server (CPU 0) forwards each echo body in one nats.js request to a raw nats.js echo subscriber (CPU 1, with the generator) through a nats-server (floating)',
+  unavailable: () => (hasNatsServer() ? undefined : 'not run: nats-server is not installed'),
+  async start(ctx: TargetContext, options?: StartOptions): Promise<RunningTarget> {
+    const nats = await startNats();
+    const env = { BENCH_NATS_URL: nats.url };
+    return startFrontendBackend(ctx, {
+      backend: { label: 'bare NATS echo', script: 'bare-nats-backend.js', env },
+      frontend: { label: 'bare forwarder (NATS)', script: 'bare-forward-main.js', env, nodeArgs: options?.nodeArgs },
+      before: [() => nats.stop()],
     });
   },
 };

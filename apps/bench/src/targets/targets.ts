@@ -1,5 +1,5 @@
 import { bareTarget } from './bare-target';
-import { bareForwardTarget, pitayaClusterTarget } from './cluster-target';
+import { bareForwardNatsTarget, bareForwardTarget, pitayaClusterNatsTarget, pitayaClusterTarget } from './cluster-target';
 import { pinusTarget } from './pinus-target';
 import { pitayaCompressedTarget, pitayaStandaloneTarget } from './pitaya-target';
 import type { TargetDefinition, TargetId } from './target';
@@ -12,6 +12,8 @@ export const TARGETS: Readonly<Record<TargetId, TargetDefinition>> = {
   'pitaya-compressed': pitayaCompressedTarget,
   'bare-forward': bareForwardTarget,
   'pitaya-cluster': pitayaClusterTarget,
+  'bare-forward-nats': bareForwardNatsTarget,
+  'pitaya-cluster-nats': pitayaClusterNatsTarget,
 };
 
 /** The targets compared side by side in every table. */
