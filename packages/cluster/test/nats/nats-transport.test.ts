@@ -40,6 +40,7 @@ class RoomRemote {
 
 @Handler('entry')
 class EntryHandler {
+  @Route()
   async login(ctx: Context, body: { uid: string }): Promise<unknown> {
     await ctx.session.bind(body.uid);
     return { ok: true };
