@@ -44,6 +44,7 @@ export * from './groups/memory-groups';
 export * from './lifecycle';
 export * from './logger';
 export * from './metrics/metrics-reporter';
+export * from './metrics/tracer';
 export * from './modules/binary-module';
 export * from './modules/module-registry';
 export * from './pipeline/pipeline.interfaces';

@@ -1,12 +1,12 @@
 import { injectable } from 'inversify';
 import {
-  badRequest, Context, ErrorCode, Inject, invokeRoute, LOGGER, METRICS_REPORTER, notFound, parseRoute, PitayaError, RouteTable,
-  type Logger, type MetricsReporter,
+  badRequest, Context, ErrorCode, Inject, invokeRoute, LOGGER, METRICS_REPORTER, notFound, parseRoute, PitayaError, RouteTable, SERVER_INFO,
+  TRACER, UNKNOWN_ROUTE, type Logger, type MetricsReporter, type RouteEntry, type ServerIdentity, type Tracer, type TraceSpan,
 } from '@pitaya-ts/core';
 import { MsgType, RPCType, type PitayaRequest, type PitayaResponse, type ProtoInit } from '../protos/proto-types';
 import { BackendSession, BackendSessionServices } from '../session/backend-session';
 import { toProtoError } from './rpc-errors';
-import { decodeRequestMetadata } from './rpc-metadata';
+import { decodeRequestMetadata, MetadataKey, OTEL_SPAN_KEY } from './rpc-metadata';
 
 const ACK = Buffer.from('ack');
 const NO_DATA = Buffer.alloc(0);
@@ -23,52 +23,83 @@ export class RemoteDispatcher {
     private readonly sessions: BackendSessionServices,
     @Inject(METRICS_REPORTER) private readonly metrics: MetricsReporter,
     @Inject(LOGGER) private readonly log: Logger,
+    @Inject(SERVER_INFO) private readonly self: ServerIdentity,
+    @Inject(TRACER) private readonly tracer: Tracer,
   ) {}
 
   async call(request: PitayaRequest): Promise<ProtoInit<PitayaResponse>> {
     const startedAt = performance.now();
     const route = request.msg?.route ?? '';
+    const metadata = decodeRequestMetadata(request.metadata);
+    // Only routes of this server's table name metrics and spans: the caller chose the string.
+    const entry = this.entryOf(request);
+    const span = this.tracer.enabled ? this.startSpan(entry?.route ?? UNKNOWN_ROUTE, metadata) : undefined;
     try {
-      const data = request.type === RPCType.Sys ? await this.sys(request) : await this.user(request);
-      this.report(route, startedAt);
+      const work = (): Promise<Uint8Array> => (request.type === RPCType.Sys ? this.sys(request, entry, metadata) : this.user(request, entry, metadata));
+      const data = await (span === undefined ? work() : span.run(work));
+      span?.end();
+      this.report(entry, startedAt);
       return { data };
     } catch (error) {
-      if (!(error instanceof PitayaError)) this.log.error({ err: error, route }, 'remote call failed');
-      this.report(route, startedAt, error);
+      span?.end(error);
+      if (!(error instanceof PitayaError)) this.log.error({ err: error, route, session: request.session?.id, uid: request.session?.uid, traceId: span?.traceId }, 'remote call failed');
+      this.report(entry, startedAt, error);
       return { error: toProtoError(error) };
     }
   }
 
-  private async sys(request: PitayaRequest): Promise<Uint8Array> {
+  private entryOf(request: PitayaRequest): RouteEntry | undefined {
+    const route = request.msg?.route;
+    if (route === undefined) return undefined;
+    if (request.type === RPCType.Sys) return this.routes.handler(route);
+    try {
+      const parts = parseRoute(route);
+      return this.routes.remote(`${parts.service}.${parts.method}`);
+    } catch {
+      return undefined; // answered by user() with parseRoute's PIT-400
+    }
+  }
+
+  /** Pitaya's RPC server span: named after the route, parent taken from the `otel-span` carrier. */
+  private startSpan(name: string, metadata: Record<string, unknown>): TraceSpan {
+    return this.tracer.startSpan(name, 'server', {
+      'local.id': this.self.id,
+      'span.kind': 'server',
+      'peer.id': String(metadata[MetadataKey.PeerId] ?? ''),
+      'peer.service': String(metadata[MetadataKey.PeerService] ?? ''),
+      'request.id': String(metadata[MetadataKey.RequestId] ?? ''),
+    }, metadata[OTEL_SPAN_KEY]);
+  }
+
+  private async sys(request: PitayaRequest, entry: RouteEntry | undefined, metadata: Record<string, unknown>): Promise<Uint8Array> {
     const msg = request.msg;
     if (!msg) throw badRequest('invalid rpc: the request has no message');
-    const entry = this.routes.handler(msg.route);
     if (!entry) throw notFound(`pitaya/handler: ${msg.route} not found`);
     const notify = msg.type === MsgType.MsgNotify;
     if (!notify && entry.notify) throw badRequest('tried to request a notify route');
     const s = request.session;
     const session = new BackendSession(s?.id ?? 0, s?.uid ?? '', s?.data ?? NO_DATA, request.frontendID, this.sessions);
-    const ctx = new Context(session, entry.route, msg.id, notify, decodeRequestMetadata(request.metadata));
+    const ctx = new Context(session, entry.route, msg.id, notify, metadata);
     const reply = await invokeRoute(entry, ctx, msg.data);
     return notify ? ACK : (reply ?? NO_DATA);
   }
 
-  private async user(request: PitayaRequest): Promise<Uint8Array> {
+  private async user(request: PitayaRequest, entry: RouteEntry | undefined, metadata: Record<string, unknown>): Promise<Uint8Array> {
     const msg = request.msg;
     if (!msg) throw badRequest('invalid rpc: the request has no message');
-    const parts = parseRoute(msg.route);
-    const short = `${parts.service}.${parts.method}`;
-    const entry = this.routes.remote(short);
-    if (!entry) throw new PitayaError(ErrorCode.NotFound, 'route not found', { route: short });
+    if (!entry) {
+      const parts = parseRoute(msg.route);
+      throw new PitayaError(ErrorCode.NotFound, 'route not found', { route: `${parts.service}.${parts.method}` });
+    }
     // A user RPC carries no client session; its frontend (if the caller is one) is known, though.
     const session = new BackendSession(0, '', NO_DATA, '', this.sessions);
-    const ctx = new Context(session, entry.route, 0, false, decodeRequestMetadata(request.metadata));
+    const ctx = new Context(session, entry.route, 0, false, metadata);
     return (await invokeRoute(entry, ctx, msg.data)) ?? NO_DATA;
   }
 
-  private report(route: string, startedAt: number, error?: unknown): void {
+  private report(entry: RouteEntry | undefined, startedAt: number, error?: unknown): void {
     this.metrics.messageHandled({
-      route,
+      route: entry?.route ?? UNKNOWN_ROUTE,
       type: 'rpc',
       ok: error === undefined,
       code: error === undefined ? '' : error instanceof PitayaError ? error.code : ErrorCode.Unknown,

@@ -1,14 +1,17 @@
 import { injectable } from 'inversify';
 import {
-  ErrorCode, Inject, PitayaError, SERVER_INFO, type FrontendSession, type Forwarder, type RouteParts, type ServerIdentity,
+  ErrorCode, Inject, PitayaError, SERVER_INFO, TRACER, type FrontendSession, type Forwarder, type RouteParts, type ServerIdentity, type Tracer,
 } from '@pitaya-ts/core';
 import { MessageType, type Message } from '@pitaya-ts/protocol';
+import { CLUSTER_CONFIG } from '../cluster-tokens';
+import type { ClusterConfig } from '../cluster-config';
 import { SERVICE_DISCOVERY, type ServiceDiscovery } from '../discovery/service-discovery';
 import { MsgType, RPCType } from '../protos/proto-types';
 import { Router } from '../router/router';
-import { RpcTransportClient } from './rpc-transport';
+import { RpcTransportClient, type RpcTransportKind } from './rpc-transport';
 import { fromProtoError } from './rpc-errors';
 import { encodeRequestMetadata } from './rpc-metadata';
+import { startRpcClientSpan, withSpanCarrier } from './rpc-tracing';
 
 /**
  * Forwards a client message whose route names another server type (Pitaya's Sys RPC): the router
@@ -23,7 +26,13 @@ export class RemoteForwarder implements Forwarder {
     private readonly router: Router,
     private readonly rpc: RpcTransportClient,
     @Inject(SERVER_INFO) private readonly self: ServerIdentity,
+    @Inject(TRACER) private readonly tracer: Tracer,
+    @Inject(CLUSTER_CONFIG) private readonly config: ClusterConfig,
   ) {}
+
+  private get transport(): RpcTransportKind {
+    return this.config.cluster.rpc.transport;
+  }
 
   async forward(session: FrontendSession, message: Message, route: RouteParts, payload: Uint8Array): Promise<Uint8Array | undefined> {
     const servers = this.discovery.getServersByType(route.serverType);
@@ -34,14 +43,21 @@ export class RemoteForwarder implements Forwarder {
     const notify = message.type === MessageType.Notify;
     const fullRoute = message.route;
     const timeoutMs = this.rpc.defaultTimeoutMs;
-    const response = await this.rpc.call(server.id, {
-      type: RPCType.Sys,
-      session: { id: session.id, uid: session.uid ?? '', data: Buffer.from(session.encodedData()) },
-      msg: { id: message.id, route: fullRoute, data: payload, type: notify ? MsgType.MsgNotify : MsgType.MsgRequest },
-      frontendID: this.self.id,
-      metadata: encodeRequestMetadata(this.self, fullRoute, timeoutMs),
-    }, timeoutMs);
-    if (response.error) throw fromProtoError(response.error);
-    return notify ? undefined : response.data;
+    const span = this.tracer.enabled ? startRpcClientSpan(this.tracer, this.self, server, this.transport) : undefined;
+    try {
+      const response = await this.rpc.call(server.id, {
+        type: RPCType.Sys,
+        session: { id: session.id, uid: session.uid ?? '', data: Buffer.from(session.encodedData()) },
+        msg: { id: message.id, route: fullRoute, data: payload, type: notify ? MsgType.MsgNotify : MsgType.MsgRequest },
+        frontendID: this.self.id,
+        metadata: encodeRequestMetadata(this.self, fullRoute, timeoutMs, span && withSpanCarrier(span)),
+      }, timeoutMs);
+      if (response.error) throw fromProtoError(response.error);
+      span?.end();
+      return notify ? undefined : response.data;
+    } catch (error) {
+      span?.end(error);
+      throw error;
+    }
   }
 }

@@ -11,6 +11,12 @@ export const MetadataKey = {
   StartTime: 'req-start-time',
 } as const;
 
+/**
+ * Key of the tracing carrier in the metadata: a W3C TraceContext map (`{"traceparent": "00-…"}`),
+ * written and read as Go Pitaya's `tracing.InjectSpan` / `ExtractSpan` do.
+ */
+export const OTEL_SPAN_KEY = 'otel-span';
+
 const OWN_KEYS = new Set<string>(Object.values(MetadataKey));
 const REQUEST_ID_PREFIX = randomBytes(6).toString('base64url');
 let requestCounter = 0;

@@ -1,9 +1,13 @@
 import { injectable } from 'inversify';
-import { Inject, SERVER_INFO, type ServerIdentity } from '@pitaya-ts/core';
+import { Inject, SERVER_INFO, TRACER, type ServerIdentity, type Tracer } from '@pitaya-ts/core';
+import { CLUSTER_CONFIG } from '../cluster-tokens';
+import type { ClusterConfig } from '../cluster-config';
+import { SERVICE_DISCOVERY, type ServiceDiscovery } from '../discovery/service-discovery';
 import { MsgType, RPCType } from '../protos/proto-types';
-import { RpcTransportClient } from './rpc-transport';
+import { RpcTransportClient, type RpcTransportKind } from './rpc-transport';
 import { fromProtoError } from './rpc-errors';
 import { encodeRequestMetadata } from './rpc-metadata';
+import { startRpcClientSpan, withSpanCarrier } from './rpc-tracing';
 
 /**
  * Calls a server's remote with raw protobuf bytes as a User RPC and returns the raw reply: what the
@@ -14,16 +18,32 @@ export class SysCaller {
   constructor(
     private readonly rpc: RpcTransportClient,
     @Inject(SERVER_INFO) private readonly self: ServerIdentity,
+    @Inject(TRACER) private readonly tracer: Tracer,
+    @Inject(SERVICE_DISCOVERY) private readonly discovery: ServiceDiscovery,
+    @Inject(CLUSTER_CONFIG) private readonly config: ClusterConfig,
   ) {}
 
+  private get transport(): RpcTransportKind {
+    return this.config.cluster.rpc.transport;
+  }
+
   async call(serverId: string, route: string, data: Uint8Array, timeoutMs = this.rpc.defaultTimeoutMs, propagate?: Readonly<Record<string, unknown>>): Promise<Buffer> {
-    const response = await this.rpc.call(serverId, {
-      type: RPCType.User,
-      msg: { route, data, type: MsgType.MsgRequest },
-      frontendID: this.self.frontend ? this.self.id : '',
-      metadata: encodeRequestMetadata(this.self, route, timeoutMs, propagate),
-    }, timeoutMs);
-    if (response.error) throw fromProtoError(response.error);
-    return response.data;
+    const span = this.tracer.enabled
+      ? startRpcClientSpan(this.tracer, this.self, { id: serverId, type: this.discovery.getServer(serverId)?.type ?? '' }, this.transport)
+      : undefined;
+    try {
+      const response = await this.rpc.call(serverId, {
+        type: RPCType.User,
+        msg: { route, data, type: MsgType.MsgRequest },
+        frontendID: this.self.frontend ? this.self.id : '',
+        metadata: encodeRequestMetadata(this.self, route, timeoutMs, span ? withSpanCarrier(span, propagate) : propagate),
+      }, timeoutMs);
+      if (response.error) throw fromProtoError(response.error);
+      span?.end();
+      return response.data;
+    } catch (error) {
+      span?.end(error);
+      throw error;
+    }
   }
 }

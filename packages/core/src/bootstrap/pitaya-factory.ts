@@ -29,6 +29,7 @@ import { BootstrapError } from '../errors/bootstrap-error';
 import { MemoryGroups } from '../groups/memory-groups';
 import { createLogger, type Logger } from '../logger';
 import { NoopMetricsReporter } from '../metrics/metrics-reporter';
+import { NoopTracer, TRACER } from '../metrics/tracer';
 import { ModuleRegistry } from '../modules/module-registry';
 import { StandaloneRpcClient } from '../rpc/rpc-client';
 import { JsonSerializer } from '../serialize/json-serializer';
@@ -54,6 +55,7 @@ const DEFAULT_PROVIDERS: readonly Provider[] = [
   { provide: FORWARDER, useClass: StandaloneForwarder },
   { provide: RPC_CLIENT, useClass: StandaloneRpcClient },
   { provide: METRICS_REPORTER, useClass: NoopMetricsReporter },
+  { provide: TRACER, useClass: NoopTracer },
 ];
 
 /** Where applications are made, NestJS-style. */

@@ -6,6 +6,7 @@ import { MessageEncoder } from '../agent/message-encoder';
 import type { PitayaConfig } from '../config/pitaya-config';
 import { Context } from '../context/context';
 import { FORWARDER, METRICS_REPORTER, PITAYA_CONFIG, SERVER_INFO } from '../container/tokens';
+import { TRACER, type Tracer, type TraceSpan } from '../metrics/tracer';
 import { badRequest, ErrorCode, notFound, PitayaError } from '../errors/pitaya-error';
 import { LOGGER, type Logger } from '../logger';
 import type { MetricsReporter } from '../metrics/metrics-reporter';
@@ -26,6 +27,8 @@ export class Dispatcher {
   private readonly queueLimit: number;
   private inFlight = 0;
   private idleWaiters: (() => void)[] = [];
+  /** Forwarded routes a backend has answered successfully: only these are named in metrics (bounded). */
+  private readonly confirmedRemoteRoutes = new Set<string>();
 
   constructor(
     private readonly routes: RouteTable,
@@ -35,6 +38,7 @@ export class Dispatcher {
     @Inject(METRICS_REPORTER) private readonly metrics: MetricsReporter,
     @Inject(LOGGER) private readonly log: Logger,
     @Inject(PITAYA_CONFIG) config: PitayaConfig,
+    @Inject(TRACER) private readonly tracer: Tracer,
   ) {
     this.queueLimit = config.buffer.handler.sessionQueue;
   }
@@ -100,32 +104,62 @@ export class Dispatcher {
     this.inFlight++;
     let entry: RouteEntry | undefined;
     let result: RouteReply | Promise<RouteReply>;
+    let span: TraceSpan | undefined;
     try {
       entry = this.routes.handler(message.route);
-      const payload = message.compressed ? this.encoder.inflate(message.data) : message.data;
-      if (entry === undefined) {
-        result = this.forwardOrFail(agent, message, payload);
-      } else {
-        if (message.type === MessageType.Request && entry.notify) throw badRequest('tried to request a notify route');
-        const isNotify = message.type === MessageType.Notify;
-        if (isNotify && !entry.notify) {
-          this.log.debug({ route: entry.route }, 'notify sent to a request route: the reply is discarded');
-        }
-        const ctx = new Context(agent.session, entry.route, message.id, isNotify);
-        result = invokeRoute(entry, ctx, payload);
-      }
+      if (this.tracer.enabled) span = this.startSpan(agent, message, entry);
+      result = span === undefined ? this.invoke(agent, message, entry) : span.run(() => this.invoke(agent, message, entry));
     } catch (error) {
-      this.finish(agent, message, entry, startedAt, undefined, error);
+      this.finish(agent, message, entry, startedAt, undefined, error, span);
       return undefined;
     }
     if (isPromiseLike<RouteReply>(result)) {
       return result.then(
-        (reply) => this.finish(agent, message, entry, startedAt, reply, undefined),
-        (error: unknown) => this.finish(agent, message, entry, startedAt, undefined, error ?? new Error('rejected without a reason')),
+        (reply) => this.finish(agent, message, entry, startedAt, reply, undefined, span),
+        (error: unknown) => this.finish(agent, message, entry, startedAt, undefined, error ?? new Error('rejected without a reason'), span),
       );
     }
-    this.finish(agent, message, entry, startedAt, result, undefined);
+    this.finish(agent, message, entry, startedAt, result, undefined, span);
     return undefined;
+  }
+
+  private invoke(agent: Agent, message: Message, entry: RouteEntry | undefined): RouteReply | Promise<RouteReply> {
+    const payload = message.compressed ? this.encoder.inflate(message.data) : message.data;
+    if (entry === undefined) return this.forwardOrFail(agent, message, payload);
+    if (message.type === MessageType.Request && entry.notify) throw badRequest('tried to request a notify route');
+    const isNotify = message.type === MessageType.Notify;
+    if (isNotify && !entry.notify) {
+      this.log.debug({ route: entry.route }, 'notify sent to a request route: the reply is discarded');
+    }
+    const ctx = new Context(agent.session, entry.route, message.id, isNotify);
+    return invokeRoute(entry, ctx, payload);
+  }
+
+  /** Pitaya's span of a client message (`local.id`, `span.kind`, `msg.type`, `user.id`); only when tracing is on. */
+  private startSpan(agent: Agent, message: Message, entry: RouteEntry | undefined): TraceSpan {
+    const name = entry?.route ?? (this.confirmedRemoteRoutes.has(message.route) ? message.route : UNKNOWN_ROUTE);
+    return this.tracer.startSpan(name, 'server', {
+      'local.id': this.server.id,
+      'span.kind': 'server',
+      'msg.type': message.type === MessageType.Notify ? 'notify' : 'request',
+      'user.id': agent.session.uid ?? '',
+    });
+  }
+
+  /**
+   * The route as metrics name it. Clients choose route strings, so a route is named only when the
+   * route table knows it, or a backend answered it (forwarded routes, at most {@link MAX_REMOTE_ROUTES});
+   * anything else is `unknown`, and a client cannot create series.
+   */
+  private metricRoute(entry: RouteEntry | undefined, message: Message, failure: unknown): string {
+    if (entry !== undefined) return entry.route;
+    const route = message.route;
+    if (this.confirmedRemoteRoutes.has(route)) return route;
+    if (failure === undefined && this.confirmedRemoteRoutes.size < MAX_REMOTE_ROUTES) {
+      this.confirmedRemoteRoutes.add(route);
+      return route;
+    }
+    return UNKNOWN_ROUTE;
   }
 
   private forwardOrFail(agent: Agent, message: Message, payload: Uint8Array): Promise<RouteReply> {
@@ -140,18 +174,21 @@ export class Dispatcher {
     });
   }
 
-  private finish(agent: Agent, message: Message, entry: RouteEntry | undefined, startedAt: number, reply: RouteReply, error: unknown): void {
+  private finish(
+    agent: Agent, message: Message, entry: RouteEntry | undefined, startedAt: number, reply: RouteReply, error: unknown, span: TraceSpan | undefined,
+  ): void {
     const route = entry?.route ?? message.route;
     let failure = error;
     try {
-      failure = this.answer(agent, message, route, reply, error);
+      failure = this.answer(agent, message, route, reply, error, span);
     } catch (unexpected) {
       // Reached only by a bug or a reply the wire cannot carry; never let it escape into the socket loop.
       failure = unexpected;
-      this.log.error({ err: unexpected, route }, 'could not answer a message');
+      this.log.error({ err: unexpected, route, session: agent.session.id, uid: agent.session.uid, traceId: span?.traceId }, 'could not answer a message');
     }
+    span?.end(failure);
     this.metrics.messageHandled({
-      route,
+      route: this.metricRoute(entry, message, failure),
       type: 'handler',
       ok: failure === undefined,
       code: failure === undefined ? '' : failure instanceof PitayaError ? failure.code : ErrorCode.Unknown,
@@ -165,7 +202,7 @@ export class Dispatcher {
   }
 
   /** Sends the reply or the error; returns the error that was answered, if any. */
-  private answer(agent: Agent, message: Message, route: string, reply: RouteReply, error: unknown): unknown {
+  private answer(agent: Agent, message: Message, route: string, reply: RouteReply, error: unknown, span: TraceSpan | undefined): unknown {
     const isRequest = message.type === MessageType.Request;
     if (error === undefined) {
       if (!isRequest) return undefined;
@@ -176,11 +213,16 @@ export class Dispatcher {
         error = new PitayaError(ErrorCode.Unknown, `cannot send the reply of ${route}: ${(encodeError as Error).message}`);
       }
     }
-    if (!(error instanceof PitayaError)) this.log.error({ err: error, route }, 'handler failed');
+    const session = agent.session;
+    if (!(error instanceof PitayaError)) this.log.error({ err: error, route, session: session.id, uid: session.uid, traceId: span?.traceId }, 'handler failed');
     if (isRequest) agent.send(this.encoder.errorResponse(message.id, error));
-    else this.log.warn({ route, err: error }, 'notify failed');
+    else this.log.warn({ route, err: error, session: session.id, uid: session.uid, traceId: span?.traceId }, 'notify failed');
     return error;
   }
 }
 
 const EMPTY = new Uint8Array(0);
+/** Metric label and span name of a route the server cannot vouch for (see `metricRoute`). */
+export const UNKNOWN_ROUTE = 'unknown';
+/** Forwarded routes named in metrics, at most: a cluster's real routes fit; a flood of invented ones cannot grow it. */
+const MAX_REMOTE_ROUTES = 10_000;
