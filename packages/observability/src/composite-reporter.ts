@@ -1,0 +1,31 @@
+import type { HandledMessage, MetricsReporter, RefusalReason } from '@pitaya-ts/core';
+
+/** Several reporters at once, as Pitaya allows (Prometheus and StatsD together): each call goes to every one. */
+export class CompositeMetricsReporter implements MetricsReporter {
+  constructor(private readonly reporters: readonly MetricsReporter[]) {}
+
+  connectionOpened(transport: string): void {
+    for (const r of this.reporters) r.connectionOpened(transport);
+  }
+  connectionClosed(transport: string): void {
+    for (const r of this.reporters) r.connectionClosed(transport);
+  }
+  malformedInput(reason: string): void {
+    for (const r of this.reporters) r.malformedInput(reason);
+  }
+  rateLimited(): void {
+    for (const r of this.reporters) r.rateLimited();
+  }
+  slowConsumer(): void {
+    for (const r of this.reporters) r.slowConsumer();
+  }
+  messageHandled(message: HandledMessage): void {
+    for (const r of this.reporters) r.messageHandled(message);
+  }
+  refused(reason: RefusalReason): void {
+    for (const r of this.reporters) r.refused(reason);
+  }
+  rpcTimeout(serverType: string): void {
+    for (const r of this.reporters) r.rpcTimeout(serverType);
+  }
+}

@@ -1,0 +1,181 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry, Summary } from 'prom-client';
+import type { HandledMessage, MetricsReporter, RefusalReason } from '@pitaya-ts/core';
+import type { CustomMetricKind, CustomMetricsSink, MetricLabels } from './custom-metrics';
+import type { MetricsConfig } from './observability-config';
+import { countServersByType, EventLoopMeter, type DiscoveryView } from './server-stats';
+
+type Observe = (value: number) => void;
+
+/** Buckets of the response-time histogram, in nanoseconds: 100 µs … 5 s (Pitaya's 1–10000 ns buckets put every request in +Inf). */
+export const RESPONSE_TIME_BUCKETS_NS = [1e5, 5e5, 1e6, 5e6, 1e7, 5e7, 1e8, 5e8, 1e9, 5e9];
+
+/** Objectives of Pitaya's response-time summary. */
+const RESPONSE_TIME_PERCENTILES = [0.7, 0.95, 0.99];
+
+/**
+ * Pitaya's Prometheus metrics (spec §7.1) on prom-client, in a registry of this application (two
+ * applications in one process never mix series). Every metric has the const labels `game`,
+ * `serverType` and `pitaya.metrics.constlabels`, and the keys of `pitaya.metrics.additionallabels`
+ * as variable labels filled with their defaults.
+ *
+ * Label values come from the route table, error codes and closed sets, never from what a client
+ * sent (see `HandledMessage.route`), so the number of series is bounded by the application.
+ */
+export class PrometheusReporter implements MetricsReporter, CustomMetricsSink {
+  /** The registry `/metrics` serves. */
+  readonly registry = new Registry();
+  private readonly additional: Record<string, string>;
+  private readonly additionalNames: string[];
+  private readonly responseTime: Summary<string>;
+  private readonly responseTimeHistogram: Histogram<string>;
+  private readonly connectedClients: Gauge<string>;
+  private readonly rateLimiting: Counter<string>;
+  private readonly malformed: Counter<string>;
+  private readonly slowConsumers: Counter<string>;
+  private readonly refusals: Counter<string>;
+  private readonly rpcTimeouts: Counter<string>;
+  private readonly custom = new Map<string, Counter<string> | Gauge<string> | Summary<string> | Histogram<string>>();
+  /** Observers per type → route → code: no label hashing or allocation per message after the first. */
+  private readonly observers = { handler: new Map<string, Map<string, Observe>>(), rpc: new Map<string, Map<string, Observe>>() };
+  private connected = 0;
+
+  constructor(config: MetricsConfig, serverType: string, discovery?: DiscoveryView) {
+    const m = config.metrics;
+    this.additional = { ...m.additionalLabels };
+    this.additionalNames = Object.keys(this.additional);
+    this.registry.setDefaultLabels({ ...m.constLabels, game: m.game, serverType });
+    const registers = [this.registry];
+    const labels = (...names: string[]): string[] => [...names, ...this.additionalNames];
+
+    this.responseTime = new Summary({
+      name: 'pitaya_handler_response_time_ns', help: 'the time to process a msg in nanoseconds',
+      labelNames: labels('route', 'status', 'type', 'code'), percentiles: RESPONSE_TIME_PERCENTILES,
+      maxAgeSeconds: 600, ageBuckets: 5, registers,
+    });
+    this.responseTimeHistogram = new Histogram({
+      name: 'pitaya_handler_response_time_histogram_ns', help: 'the time to process a msg in nanoseconds (histogram, aggregatable across servers)',
+      labelNames: labels('route', 'status', 'type', 'code'), buckets: RESPONSE_TIME_BUCKETS_NS, registers,
+    });
+    this.connectedClients = new Gauge({
+      name: 'pitaya_acceptor_connected_clients', help: 'the number of clients connected right now', labelNames: labels(), registers,
+    });
+    this.rateLimiting = new Counter({
+      name: 'pitaya_acceptor_exceeded_rate_limiting', help: 'the number of blocked requests by exceeded rate limiting', labelNames: labels(), registers,
+    });
+    this.malformed = new Counter({
+      name: 'pitaya_acceptor_malformed_packets_total', help: 'connections closed because the client sent bytes that are not the protocol', labelNames: labels('reason'), registers,
+    });
+    this.slowConsumers = new Counter({
+      name: 'pitaya_acceptor_slow_consumers_total', help: 'clients disconnected because they could not keep up with what they were sent', labelNames: labels(), registers,
+    });
+    this.refusals = new Counter({
+      name: 'pitaya_acceptor_refused_total', help: 'connections, handshakes or bodies refused for a protective reason', labelNames: labels('reason'), registers,
+    });
+    this.rpcTimeouts = new Counter({
+      name: 'pitaya_rpc_client_timeouts_total', help: 'outgoing RPCs that got no answer in time', labelNames: labels('serverType'), registers,
+    });
+    const additional = this.additional;
+    new Gauge({
+      name: 'pitaya_service_discovery_count_servers', help: 'the number of discovered servers by service type', labelNames: labels('type'), registers,
+      collect() {
+        this.reset();
+        for (const [type, count] of countServersByType(discovery)) this.set({ ...additional, type }, count);
+      },
+    });
+    const loop = new EventLoopMeter();
+    new Gauge({
+      name: 'pitaya_sys_event_loop_utilization', help: 'share of time the event loop was busy since the previous scrape (0-1)', labelNames: labels(), registers,
+      collect() {
+        this.set(additional, loop.sample());
+      },
+    });
+    new Gauge({
+      name: 'pitaya_sys_heapsize', help: 'V8 heap in use, bytes', labelNames: labels(), registers,
+      collect() {
+        this.set(additional, process.memoryUsage().heapUsed);
+      },
+    });
+    // Node's standard process metrics: event-loop delay, heap spaces, GC, CPU, handles.
+    collectDefaultMetrics({ register: this.registry });
+    this.connectedClients.set(this.additional, 0);
+    this.rateLimiting.inc(this.additional, 0);
+    this.slowConsumers.inc(this.additional, 0);
+
+    for (const spec of m.custom.counters) this.custom.set(spec.name, new Counter({ name: fullName(spec), help: spec.help, labelNames: labels(...spec.labels), registers }));
+    for (const spec of m.custom.gauges) this.custom.set(spec.name, new Gauge({ name: fullName(spec), help: spec.help, labelNames: labels(...spec.labels), registers }));
+    for (const spec of m.custom.summaries) {
+      this.custom.set(spec.name, new Summary({
+        name: fullName(spec), help: spec.help, labelNames: labels(...spec.labels), percentiles: Object.keys(spec.objectives).map(Number), registers,
+      }));
+    }
+    for (const spec of m.custom.histograms) {
+      this.custom.set(spec.name, new Histogram({ name: fullName(spec), help: spec.help, labelNames: labels(...spec.labels), buckets: [...spec.buckets], registers }));
+    }
+  }
+
+  connectionOpened(): void {
+    this.connectedClients.set(this.additional, ++this.connected);
+  }
+
+  connectionClosed(): void {
+    this.connectedClients.set(this.additional, --this.connected);
+  }
+
+  malformedInput(reason: string): void {
+    this.malformed.inc({ ...this.additional, reason });
+  }
+
+  rateLimited(): void {
+    this.rateLimiting.inc(this.additional);
+  }
+
+  slowConsumer(): void {
+    this.slowConsumers.inc(this.additional);
+  }
+
+  refused(reason: RefusalReason): void {
+    this.refusals.inc({ ...this.additional, reason });
+  }
+
+  rpcTimeout(serverType: string): void {
+    this.rpcTimeouts.inc({ ...this.additional, serverType });
+  }
+
+  messageHandled(message: HandledMessage): void {
+    const byRoute = this.observers[message.type];
+    let byCode = byRoute.get(message.route);
+    if (byCode === undefined) byRoute.set(message.route, (byCode = new Map()));
+    const code = message.ok ? '' : message.code;
+    let observe = byCode.get(code);
+    if (observe === undefined) byCode.set(code, (observe = this.observerOf(message.route, message.type, message.ok, code)));
+    observe(Math.round(message.durationMs * 1e6));
+  }
+
+  private observerOf(route: string, type: string, ok: boolean, code: string): Observe {
+    const labels = { ...this.additional, route, status: ok ? 'ok' : 'failed', type, code };
+    const summary = this.responseTime.labels(labels);
+    const histogram = this.responseTimeHistogram.labels(labels);
+    return (ns) => {
+      summary.observe(ns);
+      histogram.observe(ns);
+    };
+  }
+
+  reportCustom(kind: CustomMetricKind, name: string, labels: MetricLabels, value: number): void {
+    const metric = this.custom.get(name);
+    if (metric === undefined) return;
+    const all = { ...this.additional, ...labels };
+    if (kind === 'counter') (metric as Counter<string>).inc(all, value);
+    else if (kind === 'gauge') (metric as Gauge<string>).set(all, value);
+    else (metric as Summary<string> | Histogram<string>).observe(all, value);
+  }
+
+  /** The text exposition `/metrics` serves. */
+  metrics(): Promise<string> {
+    return this.registry.metrics();
+  }
+}
+
+function fullName(spec: { subsystem: string; name: string }): string {
+  return spec.subsystem ? `pitaya_${spec.subsystem}_${spec.name}` : `pitaya_${spec.name}`;
+}

@@ -1,0 +1,119 @@
+// hot-shots: the maintained Node StatsD/DogStatsD client (tags in DataDog's `#k:v` form, as Pitaya's
+// DataDog client writes them), no runtime dependencies, buffered UDP sends.
+import { StatsD } from 'hot-shots';
+import type { HandledMessage, MetricsReporter, RefusalReason } from '@pitaya-ts/core';
+import type { CustomMetricKind, CustomMetricsSink, MetricLabels } from './custom-metrics';
+import type { MetricsConfig } from './observability-config';
+import { countServersByType, EventLoopMeter, type DiscoveryView } from './server-stats';
+
+/** Where to send, parsed from `pitaya.metrics.statsd.host` (`host:port`). */
+export function parseStatsdAddress(value: string): { host: string; port: number } {
+  const match = /^(.*):(\d{1,5})$/.exec(value.trim());
+  const port = match ? Number(match[2]) : NaN;
+  if (!match || match[1] === '' || port < 1 || port > 65535) throw new Error(`"${value}" is not host:port`);
+  return { host: match[1]!.replace(/^\[(.*)\]$/, '$1'), port };
+}
+
+/**
+ * Pitaya's StatsD reporter (spec §7.2): prefix `pitaya.` (`pitaya.metrics.statsd.prefix`), Pitaya's
+ * bare metric names (`response_time_ns`, `connected_clients`, `count_servers`,
+ * `exceeded_rate_limiting`, …), tags `serverType:<type>` + const labels + the call's labels. Summaries
+ * are timings (`|ms`, the value in nanoseconds, as Pitaya sends it); histograms are DogStatsD
+ * histograms (Pitaya v3 drops them). Datagrams are buffered and flushed every 100 ms, so a message
+ * costs a string concatenation, not a system call.
+ */
+export class StatsdReporter implements MetricsReporter, CustomMetricsSink {
+  private readonly client: StatsD;
+  private readonly rate: number;
+  private readonly additional: Record<string, string>;
+  private readonly tagsCache = { handler: new Map<string, Map<string, string[]>>(), rpc: new Map<string, Map<string, string[]>>() };
+  private readonly baseTags: string[];
+  private connected = 0;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    config: MetricsConfig,
+    serverType: string,
+    private readonly discovery: DiscoveryView | undefined,
+    onError: (error: Error) => void,
+  ) {
+    const s = config.metrics.statsd;
+    const { host, port } = parseStatsdAddress(s.host);
+    this.rate = s.rate;
+    this.additional = { ...config.metrics.additionalLabels };
+    this.baseTags = tagList(this.additional);
+    this.client = new StatsD({
+      host, port, prefix: s.prefix, sampleRate: s.rate,
+      globalTags: { serverType, ...config.metrics.constLabels },
+      maxBufferSize: 1400, bufferFlushInterval: 100,
+      errorHandler: onError,
+    });
+    const loop = new EventLoopMeter();
+    this.timer = setInterval(() => {
+      for (const [type, count] of countServersByType(this.discovery)) this.client.gauge('count_servers', count, this.rate, [...this.baseTags, `type:${type}`]);
+      this.client.gauge('heapsize', process.memoryUsage().heapUsed, this.rate, this.baseTags);
+      this.client.gauge('event_loop_utilization', loop.sample(), this.rate, this.baseTags);
+    }, config.metrics.period);
+    this.timer.unref();
+  }
+
+  connectionOpened(): void {
+    this.client.gauge('connected_clients', ++this.connected, this.rate, this.baseTags);
+  }
+
+  connectionClosed(): void {
+    this.client.gauge('connected_clients', --this.connected, this.rate, this.baseTags);
+  }
+
+  malformedInput(reason: string): void {
+    this.client.increment('malformed_packets', 1, this.rate, [...this.baseTags, `reason:${reason}`]);
+  }
+
+  rateLimited(): void {
+    this.client.increment('exceeded_rate_limiting', 1, this.rate, this.baseTags);
+  }
+
+  slowConsumer(): void {
+    this.client.increment('slow_consumers', 1, this.rate, this.baseTags);
+  }
+
+  refused(reason: RefusalReason): void {
+    this.client.increment('refused', 1, this.rate, [...this.baseTags, `reason:${reason}`]);
+  }
+
+  rpcTimeout(serverType: string): void {
+    this.client.increment('rpc_timeouts', 1, this.rate, [...this.baseTags, `peerServerType:${serverType}`]);
+  }
+
+  messageHandled(message: HandledMessage): void {
+    const byRoute = this.tagsCache[message.type];
+    let byCode = byRoute.get(message.route);
+    if (byCode === undefined) byRoute.set(message.route, (byCode = new Map()));
+    const code = message.ok ? '' : message.code;
+    let tags = byCode.get(code);
+    if (tags === undefined) {
+      tags = [...this.baseTags, `route:${message.route}`, `status:${message.ok ? 'ok' : 'failed'}`, `type:${message.type}`, `code:${code}`];
+      byCode.set(code, tags);
+    }
+    this.client.timing('response_time_ns', Math.round(message.durationMs * 1e6), this.rate, tags);
+  }
+
+  reportCustom(kind: CustomMetricKind, name: string, labels: MetricLabels, value: number): void {
+    const tags = tagList({ ...this.additional, ...labels });
+    if (kind === 'counter') this.client.increment(name, value, this.rate, tags);
+    else if (kind === 'gauge') this.client.gauge(name, value, this.rate, tags);
+    else if (kind === 'summary') this.client.timing(name, value, this.rate, tags);
+    else this.client.histogram(name, value, this.rate, tags);
+  }
+
+  /** Flushes what is buffered and closes the socket. */
+  close(): Promise<void> {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    return new Promise((resolve) => this.client.close(() => resolve()));
+  }
+}
+
+function tagList(labels: Readonly<Record<string, string>>): string[] {
+  return Object.entries(labels).map(([k, v]) => `${k}:${v}`);
+}
