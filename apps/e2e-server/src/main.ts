@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Module, Pitaya, tcp, ws } from '@pitaya-ts/core';
 import { ClusterModule } from '@pitaya-ts/cluster';
+import { ObservabilityModule } from '@pitaya-ts/observability';
 import { TestRemoteSvc } from './testremotesvc.remote';
 import { TestSvc } from './testsvc.handler';
 import { UidRouter } from './uid-router';
@@ -9,7 +10,7 @@ import { UidRouter } from './uid-router';
 /**
  * Pitaya's e2e server (examples/testing): `--type`, `--frontend`, `--port` (TCP; plus `--wsport`),
  * `--sdprefix`, `--etcd`, `--grpcport`, `--serializer`, plus `--id`, `--groups memory|etcd` and
- * `--router uid` (a custom routing strategy for `game`). Port 0 picks free ports; the "all modules
+ * `--router uid` (a custom routing strategy for `game`), `--observability true` (tracing by `OTEL_*`, metrics by `PITAYA_METRICS_*`). Port 0 picks free ports; the "all modules
  * started!" log line lists them.
  */
 async function main(): Promise<void> {
@@ -26,6 +27,8 @@ async function main(): Promise<void> {
       groups: { type: 'string', default: 'memory' },
       id: { type: 'string' },
       router: { type: 'string', default: 'random' },
+      // OpenTelemetry tracing (configured by OTEL_*) and metrics (by PITAYA_METRICS_*).
+      observability: { type: 'string', default: 'false' },
     },
   });
   const frontend = values.frontend !== 'false';
@@ -35,7 +38,7 @@ async function main(): Promise<void> {
       groups: values.groups === 'etcd' ? 'etcd' : 'memory',
       routers: values.router === 'uid' ? [UidRouter] : [],
       config: { cluster: { rpc: { server: { grpc: { port: Number(values.grpcport), host: '127.0.0.1' } } } } },
-    })],
+    }), ...(values.observability === 'true' ? [ObservabilityModule.forRoot({ tracing: true })] : [])],
     handlers: [TestSvc],
     remotes: [TestRemoteSvc],
   })

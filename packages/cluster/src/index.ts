@@ -82,6 +82,7 @@ export { RemoteDispatcher } from './rpc/remote-dispatcher';
 export { RemoteForwarder } from './rpc/remote-forwarder';
 export { RemoteService, type RemoteBindingListener } from './rpc/remote-service';
 export { fromGrpcError, fromProtoError, toProtoError } from './rpc/rpc-errors';
-export { decodeRequestMetadata, encodeRequestMetadata, MetadataKey, newRequestId } from './rpc/rpc-metadata';
+export { decodeRequestMetadata, encodeRequestMetadata, MetadataKey, newRequestId, OTEL_SPAN_KEY } from './rpc/rpc-metadata';
+export { startRpcClientSpan, withSpanCarrier } from './rpc/rpc-tracing';
 export { SysCaller } from './rpc/sys-caller';
 export { BackendSession, BackendSessionServices } from './session/backend-session';

@@ -98,7 +98,8 @@ class OtelSpan implements TraceSpan {
     return carrier;
   }
 
-  end(error?: unknown): void {
+  end(error?: unknown, name?: string): void {
+    if (name !== undefined) this.span.updateName(name);
     if (error !== undefined) {
       const message = error instanceof Error ? error.message : String(error);
       this.span.recordException(error instanceof Error ? error : { message });

@@ -186,9 +186,10 @@ export class Dispatcher {
       failure = unexpected;
       this.log.error({ err: unexpected, route, session: agent.session.id, uid: agent.session.uid, traceId: span?.traceId }, 'could not answer a message');
     }
-    span?.end(failure);
+    const label = this.metricRoute(entry, message, failure);
+    span?.end(failure, label);
     this.metrics.messageHandled({
-      route: this.metricRoute(entry, message, failure),
+      route: label,
       type: 'handler',
       ok: failure === undefined,
       code: failure === undefined ? '' : failure instanceof PitayaError ? failure.code : ErrorCode.Unknown,

@@ -12,8 +12,11 @@ export interface TraceSpan {
    * `otel-span` key of cluster RPC metadata, exactly as Go Pitaya writes and reads it.
    */
   carrier(): Record<string, string>;
-  /** Ends the span; an error marks it failed and is recorded on it. */
-  end(error?: unknown): void;
+  /**
+   * Ends the span; an error marks it failed and is recorded on it. `name` renames it first (a
+   * forwarded route is named only once a backend has vouched for it).
+   */
+  end(error?: unknown, name?: string): void;
 }
 
 /**
