@@ -18,7 +18,7 @@ import { writeReport } from './report/write-report';
 import { runBoot } from './scenarios/boot-scenario';
 import { runBroadcasts } from './scenarios/broadcast-scenario';
 import { runCluster } from './scenarios/cluster-scenario';
-import { bareMax, runClosedEcho, runCompressionRow, runOpenEcho, runSchemaRows } from './scenarios/echo-scenario';
+import { bareMax, runClosedEcho, runCompressionRow, runObservabilityRow, runOpenEcho, runSchemaRows } from './scenarios/echo-scenario';
 import { runIdle } from './scenarios/idle-scenario';
 import { runProfile } from './scenarios/profile-scenario';
 import type { TargetContext, TargetId } from './targets/target';
@@ -90,6 +90,15 @@ async function run(options: CliOptions, registry: ProcessRegistry): Promise<numb
       return true;
     });
     if (!options.schemaOnly) statuses.set('pitaya-compressed', ranCompressed ? 'ran (echo 1 KB only)' : `failed to start: ${suite.failedStart ?? ''}`);
+    for (const id of options.schemaOnly ? [] : (['pitaya-prometheus', 'pitaya-tracing'] as const)) {
+      const observed = TARGETS[id];
+      const ran = await suite.withTarget(observed, async (running) => {
+        await suite.prime(observed, running, plan.primeMs);
+        await runObservabilityRow(suite, observed, running);
+        return true;
+      });
+      statuses.set(id, ran ? 'ran (echo ws 64 B only)' : `failed to start: ${suite.failedStart ?? ''}`);
+    }
     for (const id of options.schemaOnly ? [] : MAIN_TARGETS) if (statuses.get(id) === 'ran') await runIdle(suite, TARGETS[id]);
     for (const [id, status] of Object.entries(options.schemaOnly ? {} : await runCluster(suite))) statuses.set(id as TargetId, status);
     if (!options.schemaOnly) boot = await runBoot(suite);

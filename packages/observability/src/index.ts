@@ -9,5 +9,6 @@ export * from './observability-config';
 export * from './observability.module';
 export * from './otel-tracer';
 export * from './prometheus-reporter';
+export * from './response-time';
 export * from './server-stats';
 export * from './statsd-reporter';

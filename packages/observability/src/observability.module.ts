@@ -142,6 +142,7 @@ export class ObservabilityRuntime implements OnInit, OnAfterInit, OnShutdown, Se
 
   async onShutdown(): Promise<void> {
     await this.http?.close();
+    this.prometheus?.close();
     await this.statsd?.close();
     await this.otel?.shutdown();
   }

@@ -2,9 +2,8 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry, Summary } f
 import type { HandledMessage, MetricsReporter, RefusalReason } from '@pitaya-ts/core';
 import type { CustomMetricKind, CustomMetricsSink, MetricLabels } from './custom-metrics';
 import type { MetricsConfig } from './observability-config';
+import { ResponseTimeStore, type ResponseTimeSeries } from './response-time';
 import { countServersByType, EventLoopMeter, type DiscoveryView } from './server-stats';
-
-type Observe = (value: number) => void;
 
 /** Buckets of the response-time histogram, in nanoseconds: 100 µs … 5 s (Pitaya's 1–10000 ns buckets put every request in +Inf). */
 export const RESPONSE_TIME_BUCKETS_NS = [1e5, 5e5, 1e6, 5e6, 1e7, 5e7, 1e8, 5e8, 1e9, 5e9];
@@ -26,8 +25,7 @@ export class PrometheusReporter implements MetricsReporter, CustomMetricsSink {
   readonly registry = new Registry();
   private readonly additional: Record<string, string>;
   private readonly additionalNames: string[];
-  private readonly responseTime: Summary<string>;
-  private readonly responseTimeHistogram: Histogram<string>;
+  private readonly responseTime: ResponseTimeStore;
   private readonly connectedClients: Gauge<string>;
   private readonly rateLimiting: Counter<string>;
   private readonly malformed: Counter<string>;
@@ -35,8 +33,8 @@ export class PrometheusReporter implements MetricsReporter, CustomMetricsSink {
   private readonly refusals: Counter<string>;
   private readonly rpcTimeouts: Counter<string>;
   private readonly custom = new Map<string, Counter<string> | Gauge<string> | Summary<string> | Histogram<string>>();
-  /** Observers per type → route → code: no label hashing or allocation per message after the first. */
-  private readonly observers = { handler: new Map<string, Map<string, Observe>>(), rpc: new Map<string, Map<string, Observe>>() };
+  /** Series per type → route → code: no label hashing or allocation per message after the first. */
+  private readonly observers = { handler: new Map<string, Map<string, ResponseTimeSeries>>(), rpc: new Map<string, Map<string, ResponseTimeSeries>>() };
   private connected = 0;
 
   constructor(config: MetricsConfig, serverType: string, discovery?: DiscoveryView) {
@@ -47,15 +45,11 @@ export class PrometheusReporter implements MetricsReporter, CustomMetricsSink {
     const registers = [this.registry];
     const labels = (...names: string[]): string[] => [...names, ...this.additionalNames];
 
-    this.responseTime = new Summary({
-      name: 'pitaya_handler_response_time_ns', help: 'the time to process a msg in nanoseconds',
-      labelNames: labels('route', 'status', 'type', 'code'), percentiles: RESPONSE_TIME_PERCENTILES,
-      maxAgeSeconds: 600, ageBuckets: 5, registers,
-    });
-    this.responseTimeHistogram = new Histogram({
-      name: 'pitaya_handler_response_time_histogram_ns', help: 'the time to process a msg in nanoseconds (histogram, aggregatable across servers)',
-      labelNames: labels('route', 'status', 'type', 'code'), buckets: RESPONSE_TIME_BUCKETS_NS, registers,
-    });
+    // Go's MaxAge 10 min in 5 age buckets; see ResponseTimeStore for why not prom-client's Summary.
+    this.responseTime = new ResponseTimeStore({ percentiles: RESPONSE_TIME_PERCENTILES, buckets: RESPONSE_TIME_BUCKETS_NS, maxAgeSeconds: 600, ageBuckets: 5 });
+    for (const metric of this.responseTime.metrics('pitaya_handler_response_time_ns', 'pitaya_handler_response_time_histogram_ns', 'the time to process a msg in nanoseconds')) {
+      this.registry.registerMetric(metric as never);
+    }
     this.connectedClients = new Gauge({
       name: 'pitaya_acceptor_connected_clients', help: 'the number of clients connected right now', labelNames: labels(), registers,
     });
@@ -146,19 +140,17 @@ export class PrometheusReporter implements MetricsReporter, CustomMetricsSink {
     let byCode = byRoute.get(message.route);
     if (byCode === undefined) byRoute.set(message.route, (byCode = new Map()));
     const code = message.ok ? '' : message.code;
-    let observe = byCode.get(code);
-    if (observe === undefined) byCode.set(code, (observe = this.observerOf(message.route, message.type, message.ok, code)));
-    observe(Math.round(message.durationMs * 1e6));
+    let series = byCode.get(code);
+    if (series === undefined) {
+      series = this.responseTime.create({ ...this.additional, route: message.route, status: message.ok ? 'ok' : 'failed', type: message.type, code });
+      byCode.set(code, series);
+    }
+    this.responseTime.observe(series, Math.round(message.durationMs * 1e6));
   }
 
-  private observerOf(route: string, type: string, ok: boolean, code: string): Observe {
-    const labels = { ...this.additional, route, status: ok ? 'ok' : 'failed', type, code };
-    const summary = this.responseTime.labels(labels);
-    const histogram = this.responseTimeHistogram.labels(labels);
-    return (ns) => {
-      summary.observe(ns);
-      histogram.observe(ns);
-    };
+  /** Stops the age rotation of the response-time window. */
+  close(): void {
+    this.responseTime.stop();
   }
 
   reportCustom(kind: CustomMetricKind, name: string, labels: MetricLabels, value: number): void {

@@ -1,5 +1,7 @@
 // hot-shots: the maintained Node StatsD/DogStatsD client (tags in DataDog's `#k:v` form, as Pitaya's
 // DataDog client writes them), no runtime dependencies, buffered UDP sends.
+import { createSocket, type Socket } from 'node:dgram';
+import { isIPv6 } from 'node:net';
 import { StatsD } from 'hot-shots';
 import type { HandledMessage, MetricsReporter, RefusalReason } from '@pitaya-ts/core';
 import type { CustomMetricKind, CustomMetricsSink, MetricLabels } from './custom-metrics';
@@ -21,13 +23,25 @@ export function parseStatsdAddress(value: string): { host: string; port: number 
  * are timings (`|ms`, the value in nanoseconds, as Pitaya sends it); histograms are DogStatsD
  * histograms (Pitaya v3 drops them). Datagrams are buffered and flushed every 100 ms, so a message
  * costs a string concatenation, not a system call.
+ *
+ * The per-message line (`response_time_ns`) is formatted here with its tags pre-joined per
+ * route/code and handed to hot-shots in datagram-sized batches: hot-shots' per-call path (tag merging,
+ * re-measuring its whole buffer) costs ~10 µs a call, a third of an echo.
  */
 export class StatsdReporter implements MetricsReporter, CustomMetricsSink {
   private readonly client: StatsD;
   private readonly rate: number;
   private readonly additional: Record<string, string>;
-  private readonly tagsCache = { handler: new Map<string, Map<string, string[]>>(), rpc: new Map<string, Map<string, string[]>>() };
+  /** `:` + `|ms` suffix with every tag, per type → route → code. */
+  private readonly lineCache = { handler: new Map<string, Map<string, string>>(), rpc: new Map<string, Map<string, string>>() };
   private readonly baseTags: string[];
+  private readonly globalTags: string[];
+  private readonly responseTimeName: string;
+  private batch = '';
+  private readonly socket: Socket;
+  private readonly host: string;
+  private readonly port: number;
+  private readonly flushTimer: NodeJS.Timeout;
   private connected = 0;
   private timer: NodeJS.Timeout | undefined;
 
@@ -35,15 +49,25 @@ export class StatsdReporter implements MetricsReporter, CustomMetricsSink {
     config: MetricsConfig,
     serverType: string,
     private readonly discovery: DiscoveryView | undefined,
-    onError: (error: Error) => void,
+    private readonly onError: (error: Error) => void,
   ) {
     const s = config.metrics.statsd;
     const { host, port } = parseStatsdAddress(s.host);
     this.rate = s.rate;
     this.additional = { ...config.metrics.additionalLabels };
     this.baseTags = tagList(this.additional);
+    this.globalTags = tagList({ serverType, ...config.metrics.constLabels });
+    this.responseTimeName = `${s.prefix}response_time_ns:`;
+    this.flushTimer = setInterval(() => this.flush(), 100);
+    this.flushTimer.unref();
+    this.host = host;
+    this.port = port;
+    // One socket for hot-shots and for the batches of response-time lines sent here.
+    this.socket = createSocket(isIPv6(host) ? 'udp6' : 'udp4');
+    this.socket.on('error', onError);
+    this.socket.unref();
     this.client = new StatsD({
-      host, port, prefix: s.prefix, sampleRate: s.rate,
+      host, port, prefix: s.prefix, sampleRate: s.rate, socket: this.socket,
       globalTags: { serverType, ...config.metrics.constLabels },
       maxBufferSize: 1400, bufferFlushInterval: 100,
       errorHandler: onError,
@@ -86,16 +110,29 @@ export class StatsdReporter implements MetricsReporter, CustomMetricsSink {
   }
 
   messageHandled(message: HandledMessage): void {
-    const byRoute = this.tagsCache[message.type];
+    if (this.rate < 1 && Math.random() >= this.rate) return;
+    const byRoute = this.lineCache[message.type];
     let byCode = byRoute.get(message.route);
     if (byCode === undefined) byRoute.set(message.route, (byCode = new Map()));
     const code = message.ok ? '' : message.code;
-    let tags = byCode.get(code);
-    if (tags === undefined) {
-      tags = [...this.baseTags, `route:${message.route}`, `status:${message.ok ? 'ok' : 'failed'}`, `type:${message.type}`, `code:${code}`];
-      byCode.set(code, tags);
+    let suffix = byCode.get(code);
+    if (suffix === undefined) {
+      const tags = [...this.globalTags, ...this.baseTags, `route:${message.route}`, `status:${message.ok ? 'ok' : 'failed'}`, `type:${message.type}`, `code:${code}`];
+      suffix = `|ms${this.rate < 1 ? `|@${this.rate}` : ''}|#${tags.map(sanitizeTag).join(',')}`;
+      byCode.set(code, suffix);
     }
-    this.client.timing('response_time_ns', Math.round(message.durationMs * 1e6), this.rate, tags);
+    const line = this.responseTimeName + Math.round(message.durationMs * 1e6) + suffix;
+    if (this.batch.length + line.length >= BATCH_BYTES) this.flush();
+    this.batch = this.batch === '' ? line : `${this.batch}\n${line}`;
+  }
+
+  private flush(): void {
+    if (this.batch === '') return;
+    const batch = this.batch;
+    this.batch = '';
+    this.socket.send(batch, this.port, this.host, (error) => {
+      if (error) this.onError(error);
+    });
   }
 
   reportCustom(kind: CustomMetricKind, name: string, labels: MetricLabels, value: number): void {
@@ -110,8 +147,25 @@ export class StatsdReporter implements MetricsReporter, CustomMetricsSink {
   close(): Promise<void> {
     clearInterval(this.timer);
     this.timer = undefined;
-    return new Promise((resolve) => this.client.close(() => resolve()));
+    clearInterval(this.flushTimer);
+    this.flush();
+    return new Promise((resolve) => this.client.close(() => {
+      try {
+        this.socket.close();
+      } catch {
+        // hot-shots may have closed the socket it was given already
+      }
+      resolve();
+    }));
   }
+}
+
+/** Bytes of one batch of lines (one UDP datagram, below common MTUs). */
+const BATCH_BYTES = 1200;
+
+/** DogStatsD tags cannot hold `|`, `,` or newlines (hot-shots replaces them the same way). */
+function sanitizeTag(tag: string): string {
+  return tag.replace(/[|,\n\r]/g, '_');
 }
 
 function tagList(labels: Readonly<Record<string, string>>): string[] {

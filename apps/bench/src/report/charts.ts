@@ -10,6 +10,8 @@ export const TARGET_COLORS: Readonly<Record<TargetId, string>> = {
   pinus: '#d62728',
   pitaya: '#1f77b4',
   'pitaya-compressed': '#9467bd',
+  'pitaya-prometheus': '#ff7f0e',
+  'pitaya-tracing': '#17becf',
   'bare-forward': '#bcbd22',
   'pitaya-cluster': '#2ca02c',
   'bare-forward-nats': '#17becf',

@@ -10,6 +10,8 @@ const NAMES: Readonly<Record<TargetId, string>> = {
   pinus: 'pinus 1.7.4',
   pitaya: 'pitaya-ts',
   'pitaya-compressed': 'pitaya-ts, compression on',
+  'pitaya-prometheus': 'pitaya-ts, Prometheus reporter on',
+  'pitaya-tracing': 'pitaya-ts, tracing sampled at 100 %',
   'bare-forward': 'bare ws → raw grpc-js',
   'pitaya-cluster': 'pitaya-ts frontend→backend',
   'bare-forward-nats': 'bare ws → raw NATS request/reply',
@@ -104,6 +106,15 @@ function echoSection(report: BenchReport): string {
       `${fmtMs(percentileOf(plain, 'p99'))} / ${fmtMs(percentileOf(validated, 'p99'))}`, `${pct(plain?.serverCpu)} / ${pct(validated?.serverCpu)}`,
     ];
   });
+  const observability = [...rowsOf(runs, 'A-observability').entries()].flatMap(([row, targets]) =>
+    (['pitaya-prometheus', 'pitaya-tracing'] as const).flatMap((t) => {
+      const on = targets.get(t);
+      if (!on) return [];
+      const v = throughputOf(on);
+      const off = rowsOf(runs, 'A-closed').get(row)?.get('pitaya');
+      return [[row, NAMES[t], on.error ? `not run: ${on.error}` : fmtInt(v), fmtRatio(ratio(v, throughputOf(off))), fmtMs(percentileOf(on, 'p99')), pct(on.serverCpu)]];
+    }),
+  );
   return section(
     'A · Echo request/response',
     'Closed loop: every client keeps exactly one request in flight; figures are answered requests per second in the window. ' +
@@ -127,6 +138,10 @@ function echoSection(report: BenchReport): string {
     'The same server and clients, back to back: `bench.echo` (no schema) then `bench.echoValidated` (`@Route({ request: z.object({ pad: z.string() }) })`: ' +
       'the body is validated and the handler gets zod\'s output). `npm run bench -- --schema-only` runs only these rows.',
     schemaRows.length ? table(['case', 'plain req/s', 'validated req/s', '× plain', 'p99 ms plain / validated', 'server CPU plain / validated'], schemaRows) : '_not run_',
+    '### Observability on (pitaya-ts, echo)',
+    'The same echo with `@pitaya-ts/observability`: the Prometheus reporter observing every message, or tracing with every message sampled ' +
+      '(spans exported over OTLP/HTTP to a sink outside the server). "× off" is the plain `pitaya-ts` row of this run (tracing off = the no-op tracer).',
+    observability.length ? table(['case', 'target', 'req/s', '× off', 'p99 ms', 'server CPU'], observability) : '_not run_',
   );
 }
 

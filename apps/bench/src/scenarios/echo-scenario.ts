@@ -75,6 +75,19 @@ export async function runSchemaRows(suite: Suite, target: TargetDefinition, runn
   }
 }
 
+/**
+ * The observability rows: the same closed-loop echo as `pitaya`'s first WebSocket 64 B row, against
+ * the app with the Prometheus reporter or tracing on, so the report can give the cost as a ratio.
+ */
+export async function runObservabilityRow(suite: Suite, target: TargetDefinition, running: RunningTarget): Promise<void> {
+  const { plan } = suite;
+  const clients = plan.echoClients[0]!;
+  await suite.load(target, running, {
+    scenario: 'A-observability', row: closedRow('ws', clients, 64), transport: 'ws', clients, payloadBytes: 64,
+    job: (endpoint, t) => ({ ...timed(plan, endpoint, t), kind: 'echo-closed', clients, payloadBytes: 64 }),
+  });
+}
+
 /** The "compression on" row: echo of 1 KB, closed loop. */
 export async function runCompressionRow(suite: Suite, target: TargetDefinition, running: RunningTarget): Promise<void> {
   const { plan } = suite;

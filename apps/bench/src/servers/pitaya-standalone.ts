@@ -1,4 +1,5 @@
-import { Pitaya } from '@pitaya-ts/core';
+import { Module, Pitaya } from '@pitaya-ts/core';
+import { ObservabilityModule } from '@pitaya-ts/observability';
 import { benchAppOptions } from './bench-app-options';
 import { BenchModule } from './bench-module';
 import { exitOnSignal, readServerEnv, writeReady } from './server-env';
@@ -6,10 +7,25 @@ import { exitOnSignal, readServerEnv, writeReady } from './server-env';
 /**
  * Entry of the pitaya-ts standalone target: the bench app behind a WebSocket and a TCP acceptor,
  * compression off unless `BENCH_COMPRESSION=1`, a 60 s heartbeat, logs at error.
+ * `BENCH_OBSERVABILITY=prometheus` adds the Prometheus reporter (metrics port 0), `=tracing` adds
+ * OpenTelemetry tracing (the orchestrator points `OTEL_*` at a sink that discards spans).
  */
 async function main(): Promise<void> {
   const env = readServerEnv();
-  const app = await Pitaya.create(BenchModule, benchAppOptions(env, 'connector'));
+  const observability = process.env.BENCH_OBSERVABILITY;
+  let root: typeof BenchModule = BenchModule;
+  if (observability === 'prometheus' || observability === 'tracing') {
+    @Module({
+      imports: [BenchModule, ObservabilityModule.forRoot({
+        config: { metrics: { prometheus: { enabled: observability === 'prometheus', port: 0, host: env.host } } },
+        tracing: observability === 'tracing',
+        env: {},
+      })],
+    })
+    class ObservedBenchModule {}
+    root = ObservedBenchModule;
+  }
+  const app = await Pitaya.create(root, benchAppOptions(env, 'connector'));
   await app.start();
   exitOnSignal(() => app.close());
   const [wsAddress, tcpAddress] = app.listening;

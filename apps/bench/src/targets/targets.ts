@@ -2,6 +2,7 @@ import { bareTarget } from './bare-target';
 import { bareForwardNatsTarget, bareForwardTarget, pitayaClusterNatsTarget, pitayaClusterTarget } from './cluster-target';
 import { pinusTarget } from './pinus-target';
 import { pitayaCompressedTarget, pitayaStandaloneTarget } from './pitaya-target';
+import { pitayaPrometheusTarget, pitayaTracingTarget } from './observability-target';
 import type { TargetDefinition, TargetId } from './target';
 
 /** Every target, in the order they run (bare first: the open-loop rates derive from its maximum). */
@@ -10,6 +11,8 @@ export const TARGETS: Readonly<Record<TargetId, TargetDefinition>> = {
   pinus: pinusTarget,
   pitaya: pitayaStandaloneTarget,
   'pitaya-compressed': pitayaCompressedTarget,
+  'pitaya-prometheus': pitayaPrometheusTarget,
+  'pitaya-tracing': pitayaTracingTarget,
   'bare-forward': bareForwardTarget,
   'pitaya-cluster': pitayaClusterTarget,
   'bare-forward-nats': bareForwardNatsTarget,
