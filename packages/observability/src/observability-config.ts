@@ -1,4 +1,4 @@
-import { BootstrapError, envName, resolveConfig, type ConfigKey, type Duration } from '@pitaya-ts/core';
+import { BootstrapError, ConfigSource, envName, resolveConfig, type ConfigKey, type Duration } from '@pitaya-ts/core';
 
 /** One custom metric of `pitaya.metrics.custom` (Pitaya's shape: spec §7.1). */
 export interface CustomMetricSpec {
@@ -86,12 +86,16 @@ function invalid(key: string, origin: string, message: string): BootstrapError {
 }
 
 /**
- * Resolves `pitaya.metrics.*`: `PITAYA_*` variables, else code, else Pitaya's defaults. Maps
- * (`constLabels`, `additionalLabels`) and `custom` come as objects in code or JSON in their variable
- * (`PITAYA_METRICS_CONSTLABELS='{"region":"eu"}'`). Anything invalid stops start-up naming the key.
+ * Resolves `pitaya.metrics.*`: `PITAYA_*` variables, else code, else the configuration file
+ * (`pitaya.metrics.*` in it, keys case-insensitive as viper reads them), else Pitaya's defaults. Maps
+ * (`constLabels`, `additionalLabels`) and `custom` come as objects in code or the file, or JSON in
+ * their variable (`PITAYA_METRICS_CONSTLABELS='{"region":"eu"}'`). Anything invalid stops start-up
+ * naming the key.
  */
-export function resolveMetricsConfig(input: MetricsConfigInput = {}, env: NodeJS.ProcessEnv = process.env): MetricsConfig {
-  const base = resolveConfig<MetricsConfig>(METRICS_CONFIG_KEYS, input, env);
+export function resolveMetricsConfig(input: MetricsConfigInput = {}, source: ConfigSource | NodeJS.ProcessEnv = process.env): MetricsConfig {
+  const from = source instanceof ConfigSource ? source : new ConfigSource(source);
+  const env = from.env;
+  const base = resolveConfig<MetricsConfig>(METRICS_CONFIG_KEYS, input, from);
   const m = input.metrics ?? {};
   for (const name of base.metrics.reporters) {
     if (!(REPORTER_NAMES as readonly string[]).includes(name)) {
@@ -99,19 +103,24 @@ export function resolveMetricsConfig(input: MetricsConfigInput = {}, env: NodeJS
       throw invalid('metrics.reporters', origin, `unknown reporter "${name}" (known: ${REPORTER_NAMES.join(', ')})`);
     }
   }
-  const constLabels = labelMap('metrics.constLabels', m.constLabels, env);
-  const additionalLabels = labelMap('metrics.additionalLabels', m.additionalLabels, env);
+  const constLabels = labelMap('metrics.constLabels', m.constLabels, from);
+  const additionalLabels = labelMap('metrics.additionalLabels', m.additionalLabels, from);
   for (const reserved of ['game', 'serverType']) {
     if (reserved in constLabels) throw invalid('metrics.constLabels', 'option metrics.constLabels', `"${reserved}" is set by the framework`);
   }
-  const custom = customSpec(fromEnvOrCode('metrics.custom', m.custom, env));
+  const custom = customSpec(fromEnvOrCode('metrics.custom', m.custom, from));
   return { metrics: { ...base.metrics, constLabels, additionalLabels, custom } };
 }
 
-function fromEnvOrCode(key: string, code: unknown, env: NodeJS.ProcessEnv): { value: unknown; origin: string } {
+function fromEnvOrCode(key: string, code: unknown, source: ConfigSource): { value: unknown; origin: string } {
   const variable = envName(key);
-  const raw = env[variable];
-  if (raw === undefined || raw === '') return { value: code, origin: `option ${key}` };
+  const raw = source.env[variable];
+  if (raw === undefined || raw === '') {
+    if (code !== undefined) return { value: code, origin: `option ${key}` };
+    const path = ['pitaya', ...key.split('.')];
+    const fromFile = source.fromFile(path);
+    return fromFile === undefined ? { value: undefined, origin: '' } : { value: fromFile, origin: `file ${source.file!.locate(path)}` };
+  }
   try {
     return { value: JSON.parse(raw) as unknown, origin: `environment variable ${variable}` };
   } catch {
@@ -119,8 +128,8 @@ function fromEnvOrCode(key: string, code: unknown, env: NodeJS.ProcessEnv): { va
   }
 }
 
-function labelMap(key: string, code: unknown, env: NodeJS.ProcessEnv): Record<string, string> {
-  const { value, origin } = fromEnvOrCode(key, code, env);
+function labelMap(key: string, code: unknown, source: ConfigSource): Record<string, string> {
+  const { value, origin } = fromEnvOrCode(key, code, source);
   if (value === undefined) return {};
   if (value === null || typeof value !== 'object' || Array.isArray(value)) throw invalid(key, origin, 'expected an object of label → value');
   const out: Record<string, string> = {};

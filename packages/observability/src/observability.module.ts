@@ -1,6 +1,6 @@
 import { injectable } from 'inversify';
 import {
-  BootstrapError, Inject, LOGGER, METRICS_REPORTER, Module, ModuleRegistry, NoopMetricsReporter, NoopTracer, Optional, SERVER_INFO, TRACER,
+  BootstrapError, CONFIG_SOURCE, ConfigSource, Inject, LOGGER, METRICS_REPORTER, Module, ModuleRegistry, NoopMetricsReporter, NoopTracer, SERVER_INFO, TRACER,
   type DynamicModule, type Logger, type MetricsReporter, type OnAfterInit, type OnInit, type OnShutdown, type ServerIdentity, type SessionModule,
   type Tracer,
 } from '@pitaya-ts/core';
@@ -10,7 +10,7 @@ import { MetricsHttpServer } from './metrics-server';
 import { resolveMetricsConfig, type MetricsConfig, type MetricsConfigInput } from './observability-config';
 import { initializeOtel, OtelTracer, type OtelHandle } from './otel-tracer';
 import { PrometheusReporter } from './prometheus-reporter';
-import { SERVICE_DISCOVERY_TOKEN, type DiscoveryView } from './server-stats';
+import { discoveryOf, type DiscoveryView } from './server-stats';
 import { StatsdReporter } from './statsd-reporter';
 
 /** Options of {@link ObservabilityModule.forRoot}. */
@@ -62,9 +62,9 @@ export class ObservabilityRuntime implements OnInit, OnAfterInit, OnShutdown, Se
     @Inject(SERVER_INFO) server: ServerIdentity,
     @Inject(LOGGER) private readonly log: Logger,
     private readonly modules: ModuleRegistry,
-    @Optional() @Inject(SERVICE_DISCOVERY_TOKEN) private readonly discovery?: DiscoveryView,
   ) {
     const m = config.metrics;
+    const discovery = (): DiscoveryView | undefined => discoveryOf(modules);
     const reporters: MetricsReporter[] = [];
     const sinks: CustomMetricsSink[] = [];
     if (m.prometheus.enabled || m.reporters.includes('prometheus')) {
@@ -103,7 +103,8 @@ export class ObservabilityRuntime implements OnInit, OnAfterInit, OnShutdown, Se
     const reasons: string[] = [];
     if (!this.started) reasons.push('starting');
     if (this.draining) reasons.push('draining');
-    if (this.discovery && !this.discovery.healthy) reasons.push('not registered in service discovery');
+    const discovery = discoveryOf(this.modules);
+    if (discovery && !discovery.healthy) reasons.push('not registered in service discovery');
     return reasons;
   }
 
@@ -170,9 +171,17 @@ export class ObservabilityModule {
   static forRoot(options: ObservabilityOptions = {}): DynamicModule {
     return {
       module: ObservabilityModule,
+      // Infrastructure: handlers of any module inject CustomMetrics without importing this module.
+      global: true,
+      exports: [CustomMetrics, METRICS_CONFIG, ObservabilityRuntime],
       providers: [
         { provide: OBSERVABILITY_OPTIONS, useValue: options },
-        { provide: METRICS_CONFIG, useFactory: () => resolveMetricsConfig(options.config, options.env ?? process.env) },
+        // The configuration file and environment of Pitaya.create apply to pitaya.metrics.* too; options.env (tests) wins.
+        {
+          provide: METRICS_CONFIG,
+          useFactory: (source: ConfigSource) => resolveMetricsConfig(options.config, options.env ? new ConfigSource(options.env, source.file) : source),
+          inject: [CONFIG_SOURCE],
+        },
         ObservabilityRuntime,
         { provide: METRICS_REPORTER, useFactory: (runtime: ObservabilityRuntime) => runtime.reporter, inject: [ObservabilityRuntime] },
         { provide: TRACER, useFactory: (runtime: ObservabilityRuntime) => runtime.tracer, inject: [ObservabilityRuntime] },

@@ -3,7 +3,7 @@ import type { HandledMessage, MetricsReporter, RefusalReason } from '@pitaya-ts/
 import type { CustomMetricKind, CustomMetricsSink, MetricLabels } from './custom-metrics';
 import type { MetricsConfig } from './observability-config';
 import { ResponseTimeStore, type ResponseTimeSeries } from './response-time';
-import { countServersByType, EventLoopMeter, type DiscoveryView } from './server-stats';
+import { countServersByType, EventLoopMeter, type DiscoveryLookup } from './server-stats';
 
 /** Buckets of the response-time histogram, in nanoseconds: 100 µs … 5 s (Pitaya's 1–10000 ns buckets put every request in +Inf). */
 export const RESPONSE_TIME_BUCKETS_NS = [1e5, 5e5, 1e6, 5e6, 1e7, 5e7, 1e8, 5e8, 1e9, 5e9];
@@ -37,7 +37,7 @@ export class PrometheusReporter implements MetricsReporter, CustomMetricsSink {
   private readonly observers = { handler: new Map<string, Map<string, ResponseTimeSeries>>(), rpc: new Map<string, Map<string, ResponseTimeSeries>>() };
   private connected = 0;
 
-  constructor(config: MetricsConfig, serverType: string, discovery?: DiscoveryView) {
+  constructor(config: MetricsConfig, serverType: string, discovery: DiscoveryLookup = () => undefined) {
     const m = config.metrics;
     this.additional = { ...m.additionalLabels };
     this.additionalNames = Object.keys(this.additional);

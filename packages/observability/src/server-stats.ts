@@ -2,8 +2,9 @@ import { performance, type EventLoopUtilization } from 'node:perf_hooks';
 
 /**
  * The cluster as seen by service discovery, reduced to what metrics need. `@pitaya-ts/cluster`'s
- * `ServiceDiscovery` satisfies it; it is looked up through its token so this package does not load
- * the cluster code in standalone servers.
+ * `ServiceDiscovery` satisfies it; it is found through Pitaya's `serviceDiscovery` module (see
+ * {@link discoveryOf}), so this package neither loads the cluster code in standalone servers nor
+ * needs the cluster module to export its providers.
  */
 export interface DiscoveryView {
   getServers(): readonly { readonly type: string }[];
@@ -11,11 +12,18 @@ export interface DiscoveryView {
   readonly healthy: boolean;
 }
 
-/** Container token of `@pitaya-ts/cluster`'s service discovery (the same global symbol). */
-export const SERVICE_DISCOVERY_TOKEN = Symbol.for('pitaya-ts:ServiceDiscovery');
+/** Where the service discovery is: a lookup, because the cluster registers it only when the application starts. */
+export type DiscoveryLookup = () => DiscoveryView | undefined;
+
+/** The discovery held by the `serviceDiscovery` Pitaya module (cluster mode), if any. */
+export function discoveryOf(modules: { get(name: string): object | undefined }): DiscoveryView | undefined {
+  const module = modules.get('serviceDiscovery') as { discovery?: DiscoveryView } | undefined;
+  return module?.discovery;
+}
 
 /** Servers by type, for `count_servers` (Pitaya declares it but never reports it). */
-export function countServersByType(discovery: DiscoveryView | undefined): Map<string, number> {
+export function countServersByType(lookup: DiscoveryLookup): Map<string, number> {
+  const discovery = lookup();
   const counts = new Map<string, number>();
   if (!discovery) return counts;
   for (const server of discovery.getServers()) counts.set(server.type, (counts.get(server.type) ?? 0) + 1);

@@ -6,7 +6,7 @@ import { StatsD } from 'hot-shots';
 import type { HandledMessage, MetricsReporter, RefusalReason } from '@pitaya-ts/core';
 import type { CustomMetricKind, CustomMetricsSink, MetricLabels } from './custom-metrics';
 import type { MetricsConfig } from './observability-config';
-import { countServersByType, EventLoopMeter, type DiscoveryView } from './server-stats';
+import { countServersByType, EventLoopMeter, type DiscoveryLookup } from './server-stats';
 
 /** Where to send, parsed from `pitaya.metrics.statsd.host` (`host:port`). */
 export function parseStatsdAddress(value: string): { host: string; port: number } {
@@ -48,7 +48,7 @@ export class StatsdReporter implements MetricsReporter, CustomMetricsSink {
   constructor(
     config: MetricsConfig,
     serverType: string,
-    private readonly discovery: DiscoveryView | undefined,
+    private readonly discovery: DiscoveryLookup,
     private readonly onError: (error: Error) => void,
   ) {
     const s = config.metrics.statsd;

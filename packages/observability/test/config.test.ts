@@ -1,12 +1,15 @@
 /** Bad `pitaya.metrics.*` configuration stops start-up with a message naming the key. */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { BootstrapError, Module, Pitaya } from '@pitaya-ts/core';
 import { ObservabilityModule, resolveMetricsConfig, type ObservabilityOptions } from '@pitaya-ts/observability';
 
-const appWith = async (options: ObservabilityOptions): Promise<void> => {
-  @Module({ imports: [ObservabilityModule.forRoot(options)] })
+const appWith = async (options: ObservabilityOptions, configFile?: string): Promise<void> => {
+  @Module({ imports: [ObservabilityModule.forRoot({ env: {}, ...options })] })
   class AppModule {}
-  const app = await Pitaya.create(AppModule, { serverType: 'room', frontend: false });
+  const app = await Pitaya.create(AppModule, { serverType: 'room', frontend: false, configFile, env: {} });
   try {
     await app.start();
   } finally {
@@ -46,6 +49,17 @@ describe('metrics configuration', () => {
     await expect(bad({ timers: [] })).rejects.toThrow(/pitaya\.metrics\.custom\.timers/);
     await expect(bad({ counters: [{ name: 'a' }, { name: 'a' }] })).rejects.toThrow(/counters\[1\]\.name .*declared twice/);
     await expect(bad({ counters: [{ name: 'a', labels: ['x'] }] })).resolves.toBeUndefined();
+  });
+
+  it('reads pitaya.metrics.* from the configuration file and names file and line of a bad value', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'obs-config-'));
+    try {
+      const file = join(dir, 'config.yaml');
+      writeFileSync(file, ['pitaya:', '  metrics:', '    constlabels:', '      region: eu', '    custom:', '      counters:', '        - name: bad-name', ''].join('\n'));
+      await expect(appWith({}, file)).rejects.toThrow(/pitaya\.metrics\.custom\.counters\[0\]\.name \(file .*config\.yaml:\d+\)/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('stops start-up when the metrics port is in use, naming the key', async () => {

@@ -6,11 +6,13 @@ import { SERVICE_DISCOVERY, type ServiceDiscovery } from './service-discovery';
 /**
  * Announces this server once it can serve (`afterInit`, after the acceptors opened), with what
  * its RPC server advertises (gRPC: the address it listens on), and withdraws it first at shutdown.
+ * Registered as Pitaya's `serviceDiscovery` module, it also hands the discovery to code outside
+ * the cluster module (`app.modules.get('serviceDiscovery').discovery`: metrics, readiness).
  */
 @injectable('Singleton')
 export class ServiceDiscoveryModule implements PitayaModule {
   constructor(
-    @Inject(SERVICE_DISCOVERY) private readonly discovery: ServiceDiscovery,
+    @Inject(SERVICE_DISCOVERY) readonly discovery: ServiceDiscovery,
     private readonly rpcServer: RpcTransportServer,
     @Inject(SERVER_INFO) private readonly self: ServerIdentity,
   ) {}
