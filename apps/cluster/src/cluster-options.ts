@@ -1,5 +1,6 @@
 import { ClusterModule } from '@pitaya-ts/cluster';
 import type { DynamicModule } from '@pitaya-ts/core';
+import { ObservabilityModule } from '@pitaya-ts/observability';
 
 /**
  * The cluster settings both servers share. etcd endpoints come from `PITAYA_CLUSTER_SD_ETCD_ENDPOINTS`
@@ -8,4 +9,13 @@ import type { DynamicModule } from '@pitaya-ts/core';
  */
 export function clusterModule(): DynamicModule {
   return ClusterModule.forRoot({ groups: 'etcd', config: { cluster: { rpc: { server: { grpc: { port: 0 } } } } } });
+}
+
+/**
+ * Metrics, health probes and tracing, all off unless the environment turns them on:
+ * `PITAYA_METRICS_PROMETHEUS_ENABLED=true` + `PITAYA_METRICS_PROMETHEUS_PORT` (what `npm run cluster`
+ * sets for each server), and tracing when `OTEL_EXPORTER_OTLP_ENDPOINT` names a collector.
+ */
+export function observabilityModule(): DynamicModule {
+  return ObservabilityModule.forRoot({ tracing: Boolean(process.env.OTEL_EXPORTER_OTLP_ENDPOINT) });
 }

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { Module, Pitaya, tcp, ws } from '@pitaya-ts/core';
 import { createWebServer } from '@pitaya-ts/chat';
-import { clusterModule } from './cluster-options';
+import { clusterModule, observabilityModule } from './cluster-options';
 import { Presence } from './presence';
 
 function port(name: string, fallback: number): number {
@@ -11,7 +11,7 @@ function port(name: string, fallback: number): number {
 }
 
 /** The connector: holds client connections (WS 3250, TCP 3252) and the page (HTTP 3251); forwards `room.*` to the room backend. */
-@Module({ imports: [clusterModule()], providers: [Presence] })
+@Module({ imports: [clusterModule(), observabilityModule()], providers: [Presence] })
 class ConnectorModule {}
 
 async function main(): Promise<void> {

@@ -1,11 +1,11 @@
 import { Module, Pitaya } from '@pitaya-ts/core';
 import { CHAT_SETTINGS, RoomHandler } from '@pitaya-ts/chat';
-import { clusterModule } from './cluster-options';
+import { clusterModule, observabilityModule } from './cluster-options';
 import { RoomRemote } from './room.remote';
 
 /** The room backend: the chat's RoomHandler, unchanged, on server type `room` (routes `room.room.*`). */
 @Module({
-  imports: [clusterModule()],
+  imports: [clusterModule(), observabilityModule()],
   handlers: [RoomHandler],
   remotes: [RoomRemote],
   providers: [{ provide: CHAT_SETTINGS, useValue: { frontendType: 'connector' } }],

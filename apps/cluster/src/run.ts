@@ -3,14 +3,16 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { startEtcd, startNats, type EtcdHandle, type NatsHandle } from '@pitaya-ts/testing';
+import { freePort, startEtcd, startNats, type EtcdHandle, type NatsHandle } from '@pitaya-ts/testing';
 
 /**
  * `npm run cluster [-- --rpc grpc|nats]`: the chat as a cluster on this machine. Uses the etcd at
  * PITAYA_CLUSTER_SD_ETCD_ENDPOINTS, or one on localhost:2379, or starts a throwaway one; with
  * `--rpc nats` likewise the NATS at PITAYA_CLUSTER_RPC_CLIENT_NATS_CONNECT, or one on localhost:4222,
  * or a throwaway nats-server. Then runs a room backend and a connector as separate processes.
- * Ctrl-C stops everything.
+ * Ctrl-C stops everything. Each server serves Prometheus metrics and health probes on its own port
+ * (9091 for the room, 9092 for the connector, or free ones when those are taken), printed as
+ * `[run] <server> metrics: …`.
  */
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { rpc: { type: 'string', default: process.env.PITAYA_CLUSTER_RPC_TRANSPORT ?? 'grpc' } } });
@@ -52,9 +54,17 @@ async function main(): Promise<void> {
     await Promise.all([etcd?.stop(), nats?.stop()]);
     process.exit(code);
   };
-  for (const [name, script] of [['room', 'room-server.js'], ['connector', 'connector-server.js']] as const) {
+  for (const [name, script, preferredPort] of [['room', 'room-server.js', 9091], ['connector', 'connector-server.js', 9092]] as const) {
+    const metricsPort = (await reachable('127.0.0.1', preferredPort)) ? await freePort() : preferredPort;
+    console.log(`[run] ${name} metrics: http://localhost:${metricsPort}/metrics (health: /healthz, /readyz)`);
     const child = spawn(process.execPath, [path.join(__dirname, script)], {
-      env: { ...process.env, PITAYA_CLUSTER_SD_ETCD_ENDPOINTS: endpoints, ...rpcEnv },
+      env: {
+        ...process.env,
+        PITAYA_CLUSTER_SD_ETCD_ENDPOINTS: endpoints,
+        ...rpcEnv,
+        PITAYA_METRICS_PROMETHEUS_ENABLED: process.env.PITAYA_METRICS_PROMETHEUS_ENABLED ?? 'true',
+        PITAYA_METRICS_PROMETHEUS_PORT: String(metricsPort),
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     children.push(child);
