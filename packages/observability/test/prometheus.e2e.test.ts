@@ -4,7 +4,7 @@
  * assertion reads the series back through Prometheus's HTTP query API.
  */
 import { randomUUID } from 'node:crypto';
-import { Handler, Module, Pitaya, PitayaError, rateLimiting, tcp, withWrappers, type Context, type PitayaApplication } from '@pitaya-ts/core';
+import { Handler, Module, Route, Pitaya, PitayaError, rateLimiting, tcp, withWrappers, type Context, type PitayaApplication } from '@pitaya-ts/core';
 import { ClusterModule } from '@pitaya-ts/cluster';
 import { PitayaClient } from '@pitaya-ts/client/node';
 import { startEtcd, startPrometheus, waitFor, type EtcdHandle, type PrometheusHandle } from '@pitaya-ts/testing';
@@ -14,11 +14,13 @@ import { CustomMetrics, ObservabilityModule, ObservabilityRuntime } from '@pitay
 class RoomHandler {
   constructor(private readonly metrics: CustomMetrics) {}
 
+  @Route()
   join(): { code: number } {
     this.metrics.reportCount('joins', { map: 'forest' });
     return { code: 200 };
   }
 
+  @Route()
   fail(): never {
     throw new PitayaError('RH-001', 'room is full');
   }
@@ -26,6 +28,7 @@ class RoomHandler {
 
 @Handler('gate')
 class GateHandler {
+  @Route()
   ping(_ctx: Context): { pong: boolean } {
     return { pong: true };
   }

@@ -3,7 +3,7 @@
  * and the test reads the datagrams a real server sends while a client talks to it.
  */
 import { createSocket, type Socket } from 'node:dgram';
-import { Handler, Module, Pitaya, tcp, type PitayaApplication } from '@pitaya-ts/core';
+import { Handler, Module, Route, Pitaya, tcp, type PitayaApplication } from '@pitaya-ts/core';
 import { PitayaClient } from '@pitaya-ts/client/node';
 import { waitFor } from '@pitaya-ts/testing';
 import { CustomMetrics, ObservabilityModule } from '@pitaya-ts/observability';
@@ -12,6 +12,7 @@ import { CustomMetrics, ObservabilityModule } from '@pitaya-ts/observability';
 class RoomHandler {
   constructor(private readonly metrics: CustomMetrics) {}
 
+  @Route()
   join(): { code: number } {
     this.metrics.reportHistogram('join_size', { map: 'forest' }, 3);
     return { code: 200 };

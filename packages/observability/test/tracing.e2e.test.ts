@@ -9,7 +9,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import * as path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
-import { Handler, Module, Pitaya, type Context, type PitayaApplication } from '@pitaya-ts/core';
+import { Handler, Module, Route, Pitaya, type Context, type PitayaApplication } from '@pitaya-ts/core';
 import { ClusterModule, loadPitayaServiceDefinition, RPCType, MsgType, type PitayaRequest, type PitayaResponse, type ProtoInit } from '@pitaya-ts/cluster';
 import { PitayaClient } from '@pitaya-ts/client/node';
 import { freePort, ServerProcess, startEtcd, waitFor, type EtcdHandle } from '@pitaya-ts/testing';
@@ -57,6 +57,7 @@ async function startReceiver(): Promise<{ url: string; spans: OtlpSpan[]; close(
 
 @Handler('carrier')
 class CarrierHandler {
+  @Route()
   get(ctx: Context): { otelSpan: unknown; peer: unknown } {
     return { otelSpan: ctx.get('otel-span'), peer: ctx.get('peer.id') };
   }
