@@ -50,6 +50,17 @@ export interface MetricsReporter {
    * `dropped_messages`: a slow consumer). Optional so existing reporters keep compiling.
    */
   rpcDropped?(): void;
+  /**
+   * Reliable-RPC jobs finished by every worker sharing the Redis namespace, `ok` or `failed`
+   * (each failed attempt counts), read from go-workers' `stat:processed` / `stat:failed` counters
+   * every `metrics.period`. Pitaya's gauge `pitaya_worker_worker_jobs_total{status}` (a gauge because
+   * the value is a total kept in Redis, not counted by this process).
+   */
+  workerJobsTotal(status: 'ok' | 'failed', total: number): void;
+  /** Jobs waiting in the retry set: Pitaya's gauge `pitaya_worker_worker_jobs_retry_total`. */
+  workerJobsRetry(count: number): void;
+  /** Jobs waiting in a worker queue (`rpc`): Pitaya's gauge `pitaya_worker_worker_queue_size{queue}`. */
+  workerQueueSize(queue: string, size: number): void;
 }
 
 /** The default {@link MetricsReporter}: measures nothing. */
@@ -62,4 +73,7 @@ export class NoopMetricsReporter implements MetricsReporter {
   messageHandled(): void {}
   refused(): void {}
   rpcTimeout(): void {}
+  workerJobsTotal(): void {}
+  workerJobsRetry(): void {}
+  workerQueueSize(): void {}
 }
