@@ -4,7 +4,7 @@ import { Module, Pitaya, tcp, ws } from '@pitaya-ts/core';
 import { ClusterModule } from '@pitaya-ts/cluster';
 import { ObservabilityModule } from '@pitaya-ts/observability';
 import { WorkerModule } from '@pitaya-ts/worker';
-import { ReliableSvc, ReliableTarget } from './reliable';
+import { E2eRpcJob, ReliableSvc, ReliableTarget } from './reliable';
 import { TestRemoteSvc } from './testremotesvc.remote';
 import { TestSvc } from './testsvc.handler';
 import { UidRouter } from './uid-router';
@@ -42,7 +42,7 @@ async function main(): Promise<void> {
   const frontend = values.frontend !== 'false';
   if (values.reliablelog !== undefined) ReliableTarget.dir = values.reliablelog;
   const reliable = values.redis !== undefined
-    ? [WorkerModule.forRoot({ worker: values.worker === 'true', config: { worker: { redis: { serverUrl: values.redis }, processId: values.workerid } } })]
+    ? [WorkerModule.forRoot({ worker: values.worker === 'true', rpcJob: E2eRpcJob, config: { worker: { redis: { serverUrl: values.redis }, processId: values.workerid } } })]
     : [];
   @Module({
     imports: [ClusterModule.forRoot({

@@ -1,7 +1,7 @@
 import { appendFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Context, Handler, PitayaError, Remote, SERVER_INFO, Inject, type ServerIdentity } from '@pitaya-ts/core';
-import { ReliableRpc, type RetryPolicy } from '@pitaya-ts/worker';
+import { ReliableRpc, type RetryPolicy, type RpcJob } from '@pitaya-ts/worker';
 
 interface RecordRequest {
   /** Job id chosen by the test (letters, digits, `-`, `_`). */
@@ -45,5 +45,13 @@ export class ReliableSvc {
 
   async enqueue(_ctx: Context, body: { route: string; arg?: unknown; retry?: Partial<RetryPolicy> }): Promise<{ jid: string }> {
     return { jid: await this.reliable.reliableRpc(body.route, body.arg, { retry: body.retry }) };
+  }
+}
+
+/** How the worker types jobs (Go's `GetArgReply`): `testremotesvc` remotes take protobuf, like Go remotes. */
+export class E2eRpcJob implements RpcJob {
+  argReply(route: string): { requestType?: string; responseType?: string } | undefined {
+    if (!route.includes('.testremotesvc.')) return undefined;
+    return route.endsWith('.rpctestnoargs') ? { responseType: 'test.TestResponse' } : { requestType: 'test.TestRequest', responseType: 'test.TestResponse' };
   }
 }

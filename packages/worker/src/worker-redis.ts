@@ -1,5 +1,5 @@
-// ioredis: Node >= 20 supported (v6 declares engines node >= 20), pipelines/MULTI, Lua commands with
-// EVALSHA caching, reconnects on its own; blocking commands work on a duplicated connection.
+// ioredis 6 (engines: node >= 20): MULTI, Lua scripts, reconnects on its own; blocking commands
+// run on a second connection. Chosen over node-redis for its mature reconnect/offline handling.
 import { Redis } from 'ioredis';
 import type { Logger } from '@pitaya-ts/core';
 import { RPC_QUEUE } from './job';

@@ -6,23 +6,23 @@
 import { Redis } from 'ioredis';
 import { createLogger, NoopMetricsReporter, type MetricsReporter, PitayaError, type RpcCallOptions, type RpcClient } from '@pitaya-ts/core';
 import { startRedis, waitFor, type RedisHandle } from '@pitaya-ts/testing';
-import { ReliableRpc, resolveWorkerConfig, RpcWorker, WorkerConnection, type WorkerConfigInput } from '@pitaya-ts/worker';
+import { ReliableRpc, resolveWorkerConfig, RpcWorker, WorkerConnection, type RpcJob, type WorkerConfigInput } from '@pitaya-ts/worker';
 
-interface Call { route: string; body: unknown; serverId?: string; at: number }
+interface Call { route: string; body: unknown; serverId?: string; options?: RpcCallOptions; at: number }
 
 /** Records calls; `behaviour` decides each call's outcome. */
 class RecordingRpc implements RpcClient {
   readonly calls: Call[] = [];
   behaviour: (call: Call) => Promise<unknown> = () => Promise.resolve({});
 
-  call<T>(route: string, body?: unknown): Promise<T> {
-    const call = { route, body, at: Date.now() };
+  call<T>(route: string, body?: unknown, options?: RpcCallOptions): Promise<T> {
+    const call = { route, body, options, at: Date.now() };
     this.calls.push(call);
     return this.behaviour(call) as Promise<T>;
   }
 
-  callTo<T>(serverId: string, route: string, body?: unknown, _options?: RpcCallOptions): Promise<T> {
-    const call = { route, body, serverId, at: Date.now() };
+  callTo<T>(serverId: string, route: string, body?: unknown, options?: RpcCallOptions): Promise<T> {
+    const call = { route, body, serverId, options, at: Date.now() };
     this.calls.push(call);
     return this.behaviour(call) as Promise<T>;
   }
@@ -60,13 +60,13 @@ describe('RpcWorker on a real Redis', () => {
     await redis?.stop();
   });
 
-  const setup = (input: WorkerConfigInput['worker'] = {}, rpc = new RecordingRpc(), metrics = recordingMetrics()) => {
+  const setup = (input: WorkerConfigInput['worker'] = {}, rpc = new RecordingRpc(), metrics = recordingMetrics(), rpcJob?: RpcJob, at = redis) => {
     const config = resolveWorkerConfig({
-      worker: { redis: { serverUrl: redis.address }, processId: 'test-host', pollInterval: 50, ...input },
+      worker: { redis: { serverUrl: at.address }, processId: 'test-host', pollInterval: 50, ...input },
       metrics: { period: 100 },
     }, {});
     const connection = new WorkerConnection(config, log);
-    const worker = new RpcWorker(config, connection, rpc, log, metrics);
+    const worker = new RpcWorker(config, connection, rpc, log, metrics, rpcJob);
     const reliable = new ReliableRpc(config, connection);
     stops.push(async () => {
       await worker.stop();
@@ -172,6 +172,42 @@ describe('RpcWorker on a real Redis', () => {
     expect(second.rpc.calls.find((c) => c.route === 'room.room.left')!.body).toBeUndefined();
     await waitFor(() => kv.llen('queue:rpc:box-1:inprogress').then((n) => n === 0), { timeoutMs: 10_000 });
   });
+
+  it('asks the RpcJob for the server and the protobuf types, as Go\'s ServerDiscovery and GetArgReply', async () => {
+    const rpcJob: RpcJob = {
+      serverDiscovery: (route, metadata) => (route.startsWith('room.') ? `room-${String(metadata.shard)}` : undefined),
+      argReply: (route) => (route === 'room.room.proto' ? { requestType: 'test.TestRequest', responseType: 'test.TestResponse' } : undefined),
+    };
+    const { worker, reliable, rpc } = setup({}, new RecordingRpc(), recordingMetrics(), rpcJob);
+    await reliable.reliableRpc('room.room.proto', { msg: 'hi' }, { metadata: { shard: 2 } });
+    await reliable.reliableRpc('shop.items.grant', { n: 1 });
+    worker.start();
+    await waitFor(() => rpc.calls.length === 2, { timeoutMs: 10_000 });
+    expect(rpc.calls[0]).toMatchObject({ route: 'room.room.proto', serverId: 'room-2', body: { msg: 'hi' }, options: { requestType: 'test.TestRequest' } });
+    expect(rpc.calls[1]!.serverId).toBeUndefined();
+    expect(Buffer.from(rpc.calls[1]!.body as Uint8Array).toString()).toBe('{"n":1}');
+  });
+
+  it('rides out a Redis outage: enqueues fail fast while it is down, jobs resume when it is back', async () => {
+    const persistent = await startRedis({ persistence: true });
+    try {
+      const { worker, reliable, rpc } = setup({}, new RecordingRpc(), recordingMetrics(), undefined, persistent);
+      worker.start();
+      await reliable.reliableRpc('room.room.one', {});
+      await waitFor(() => rpc.calls.length === 1, { timeoutMs: 10_000 });
+      await persistent.kill();
+      const began = Date.now();
+      await expect(reliable.reliableRpc('room.room.lost', {})).rejects.toThrow();
+      expect(Date.now() - began).toBeLessThan(5000);
+      await persistent.restart();
+      await waitFor(() => reliable.reliableRpc('room.room.two', {}).then(() => true, () => false), { timeoutMs: 15_000, message: 'enqueue works again' });
+      await waitFor(() => rpc.calls.some((c) => c.route === 'room.room.two'), { timeoutMs: 15_000, message: 'the worker fetches again' });
+      expect(rpc.calls.map((c) => c.route)).toEqual(['room.room.one', 'room.room.two']);
+    } finally {
+      for (const stop of stops.splice(0).reverse()) await stop();
+      await persistent.stop();
+    }
+  }, 40_000);
 
   it('runs at most worker.concurrency jobs at once', async () => {
     const { worker, reliable, rpc } = setup({ concurrency: 2 });
