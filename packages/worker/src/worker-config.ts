@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { resolveConfig, type ConfigKey, type Duration } from '@pitaya-ts/core';
+import { ConfigSource, resolveConfig, type ConfigKey, type Duration } from '@pitaya-ts/core';
 
 /**
  * Resolved worker configuration: Go Pitaya's keys under `pitaya.worker.*` (spec §8), each
@@ -82,9 +82,12 @@ export const WORKER_CONFIG_KEYS: readonly ConfigKey[] = [
   { key: 'metrics.period', type: 'duration', default: 15_000, min: 100 },
 ];
 
-/** Resolves the worker configuration (environment, else code, else Pitaya's default). */
-export function resolveWorkerConfig(input: WorkerConfigInput = {}, env: NodeJS.ProcessEnv = process.env): WorkerConfig {
-  const config = resolveConfig<WorkerConfig>(WORKER_CONFIG_KEYS, input, env);
+/**
+ * Resolves the worker configuration: environment, else code, else the configuration file, else
+ * Pitaya's default. `source` is the application's (file and environment) or just an environment.
+ */
+export function resolveWorkerConfig(input: WorkerConfigInput = {}, source: ConfigSource | NodeJS.ProcessEnv = process.env): WorkerConfig {
+  const config = resolveConfig<WorkerConfig>(WORKER_CONFIG_KEYS, input, source);
   if (config.worker.processId !== '') return config;
   return { ...config, worker: { ...config.worker, processId: hostname() } };
 }

@@ -1,5 +1,5 @@
 import { injectable } from 'inversify';
-import { Inject, Module, ModuleRegistry, type DynamicModule, type OnAfterInit, type OnShutdown, type Provider, type Type } from '@pitaya-ts/core';
+import { CONFIG_SOURCE, ConfigSource, Inject, Module, ModuleRegistry, type DynamicModule, type OnAfterInit, type OnShutdown, type Provider, type Type } from '@pitaya-ts/core';
 import { ReliableRpc } from './reliable-rpc';
 import { RpcWorker } from './rpc-worker';
 import { resolveWorkerConfig, type WorkerConfig, type WorkerConfigInput } from './worker-config';
@@ -15,7 +15,10 @@ export interface WorkerModuleOptions {
    * queued jobs. Without it the server only enqueues (`ReliableRpc`). Default false.
    */
   readonly worker?: boolean;
-  /** How jobs are routed and typed (Go's `RPCJob`); constructed by the container. */
+  /**
+   * How jobs are routed and typed (Go's `RPCJob`); constructed by the container inside this module,
+   * so its constructor may inject framework tokens and exports of global modules.
+   */
   readonly rpcJob?: Type<RpcJob>;
   /** Environment used for `PITAYA_*` overrides (default `process.env`). */
   readonly env?: NodeJS.ProcessEnv;
@@ -58,10 +61,18 @@ class WorkerBootstrap implements OnAfterInit, OnShutdown {
 export class WorkerModule {
   static forRoot(options: WorkerModuleOptions = {}): DynamicModule {
     const providers: Provider[] = [
-      { provide: WORKER_CONFIG, useFactory: () => ({ ...resolveWorkerConfig(options.config, options.env ?? process.env), startWorker: options.worker === true }) },
+      {
+        provide: WORKER_CONFIG,
+        // The application's configuration file and environment (CONFIG_SOURCE) apply; `env` (tests) replaces the environment.
+        useFactory: (source: ConfigSource) => ({
+          ...resolveWorkerConfig(options.config, options.env ? new ConfigSource(options.env, source?.file) : source ?? process.env),
+          startWorker: options.worker === true,
+        }),
+        inject: [CONFIG_SOURCE],
+      },
       WorkerConnection, ReliableRpc, RpcWorker, WorkerBootstrap,
     ];
     if (options.rpcJob) providers.push(options.rpcJob, { provide: RPC_JOB, useExisting: options.rpcJob });
-    return { module: WorkerModule, providers };
+    return { module: WorkerModule, providers, exports: [ReliableRpc, WORKER_CONFIG] };
   }
 }
