@@ -1,6 +1,6 @@
 import { appendFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Context, Handler, PitayaError, Remote, SERVER_INFO, Inject, type ServerIdentity } from '@pitaya-ts/core';
+import { Context, Handler, Inject, PitayaError, Remote, Route, SERVER_INFO, type ServerIdentity } from '@pitaya-ts/core';
 import { ReliableRpc, type RetryPolicy, type RpcJob } from '@pitaya-ts/worker';
 
 interface RecordRequest {
@@ -26,6 +26,7 @@ export class ReliableTarget {
 
   constructor(@Inject(SERVER_INFO) private readonly server: ServerIdentity) {}
 
+  @Route()
   async record(_ctx: Context, body: RecordRequest): Promise<{ ok: boolean; attempt: number }> {
     if (typeof body?.id !== 'string' || !ID.test(body.id)) throw new PitayaError('PIT-400', 'bad id');
     const file = join(ReliableTarget.dir, 'record.log');
@@ -43,6 +44,7 @@ export class ReliableTarget {
 export class ReliableSvc {
   constructor(private readonly reliable: ReliableRpc) {}
 
+  @Route()
   async enqueue(_ctx: Context, body: { route: string; arg?: unknown; retry?: Partial<RetryPolicy> }): Promise<{ jid: string }> {
     return { jid: await this.reliable.reliableRpc(body.route, body.arg, { retry: body.retry }) };
   }
