@@ -28,4 +28,13 @@ export class CompositeMetricsReporter implements MetricsReporter {
   rpcTimeout(serverType: string): void {
     for (const r of this.reporters) r.rpcTimeout(serverType);
   }
+  workerJobsTotal(status: 'ok' | 'failed', total: number): void {
+    for (const r of this.reporters) r.workerJobsTotal(status, total);
+  }
+  workerJobsRetry(count: number): void {
+    for (const r of this.reporters) r.workerJobsRetry(count);
+  }
+  workerQueueSize(queue: string, size: number): void {
+    for (const r of this.reporters) r.workerQueueSize(queue, size);
+  }
 }

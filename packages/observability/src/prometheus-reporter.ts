@@ -32,6 +32,9 @@ export class PrometheusReporter implements MetricsReporter, CustomMetricsSink {
   private readonly slowConsumers: Counter<string>;
   private readonly refusals: Counter<string>;
   private readonly rpcTimeouts: Counter<string>;
+  private readonly workerJobs: Gauge<string>;
+  private readonly workerRetries: Gauge<string>;
+  private readonly workerQueue: Gauge<string>;
   private readonly custom = new Map<string, Counter<string> | Gauge<string> | Summary<string> | Histogram<string>>();
   /** Series per type → route → code: no label hashing or allocation per message after the first. */
   private readonly observers = { handler: new Map<string, Map<string, ResponseTimeSeries>>(), rpc: new Map<string, Map<string, ResponseTimeSeries>>() };
@@ -68,6 +71,10 @@ export class PrometheusReporter implements MetricsReporter, CustomMetricsSink {
     this.rpcTimeouts = new Counter({
       name: 'pitaya_rpc_client_timeouts_total', help: 'outgoing RPCs that got no answer in time', labelNames: labels('serverType'), registers,
     });
+    // Reliable RPC (@pitaya-ts/worker): Pitaya's worker gauges, names and help as in Go.
+    this.workerJobs = new Gauge({ name: 'pitaya_worker_worker_jobs_total', help: 'the total executed jobs', labelNames: labels('status'), registers });
+    this.workerRetries = new Gauge({ name: 'pitaya_worker_worker_jobs_retry_total', help: 'the current number of job retries', labelNames: labels(), registers });
+    this.workerQueue = new Gauge({ name: 'pitaya_worker_worker_queue_size', help: 'the current queue size', labelNames: labels('queue'), registers });
     const additional = this.additional;
     new Gauge({
       name: 'pitaya_service_discovery_count_servers', help: 'the number of discovered servers by service type', labelNames: labels('type'), registers,
@@ -133,6 +140,18 @@ export class PrometheusReporter implements MetricsReporter, CustomMetricsSink {
 
   rpcTimeout(serverType: string): void {
     this.rpcTimeouts.inc({ ...this.additional, serverType });
+  }
+
+  workerJobsTotal(status: 'ok' | 'failed', total: number): void {
+    this.workerJobs.set({ ...this.additional, status }, total);
+  }
+
+  workerJobsRetry(count: number): void {
+    this.workerRetries.set(this.additional, count);
+  }
+
+  workerQueueSize(queue: string, size: number): void {
+    this.workerQueue.set({ ...this.additional, queue }, size);
   }
 
   messageHandled(message: HandledMessage): void {

@@ -109,6 +109,19 @@ export class StatsdReporter implements MetricsReporter, CustomMetricsSink {
     this.client.increment('rpc_timeouts', 1, this.rate, [...this.baseTags, `peerServerType:${serverType}`]);
   }
 
+  /** Pitaya's statsd names for the worker gauges: `worker_jobs_total`, `worker_jobs_retry_total`, `worker_queue_size`. */
+  workerJobsTotal(status: 'ok' | 'failed', total: number): void {
+    this.client.gauge('worker_jobs_total', total, this.rate, [...this.baseTags, `status:${status}`]);
+  }
+
+  workerJobsRetry(count: number): void {
+    this.client.gauge('worker_jobs_retry_total', count, this.rate, this.baseTags);
+  }
+
+  workerQueueSize(queue: string, size: number): void {
+    this.client.gauge('worker_queue_size', size, this.rate, [...this.baseTags, `queue:${queue}`]);
+  }
+
   messageHandled(message: HandledMessage): void {
     if (this.rate < 1 && Math.random() >= this.rate) return;
     const byRoute = this.lineCache[message.type];
