@@ -23,6 +23,13 @@ const MAX_ERROR_MESSAGE = 1000;
 // (Go or pitaya-ts) never both enqueue it, and a crash between the two steps cannot lose it.
 const MOVE_DUE = `if redis.call('zrem', KEYS[1], ARGV[1]) == 1 then redis.call('lpush', KEYS[2], ARGV[2]) return 1 end return 0`;
 
+// Moves an in-progress list back to its queue only if its owner has no heartbeat, in one step, so a
+// worker that comes back meanwhile and the reaper never both hold the same list. Bounded per call.
+const RECOVER_ORPHANS = `if redis.call('exists', KEYS[2]) == 1 then return -1 end
+local n = 0
+while n < 1000 and redis.call('rpoplpush', KEYS[1], KEYS[3]) do n = n + 1 end
+return n`;
+
 type JobOutcome = 'ok' | 'retry' | 'dead' | 'discarded';
 
 /**
@@ -48,6 +55,9 @@ export class RpcWorker implements PitayaModule {
   private pollTimer: NodeJS.Timeout | undefined;
   private metricsTimer: NodeJS.Timeout | undefined;
   private polling: Promise<void> | undefined;
+  private heartbeatTimer: NodeJS.Timeout | undefined;
+  private reaperTimer: NodeJS.Timeout | undefined;
+  private reaping: Promise<void> | undefined;
   private readonly inProgressKey: string;
   private readonly queueKey: string;
 
@@ -88,6 +98,18 @@ export class RpcWorker implements PitayaModule {
     }, this.config.worker.pollInterval);
     this.metricsTimer = setInterval(() => void this.reportMetrics(), this.config.metrics.period);
     this.metricsTimer.unref();
+    const { orphans } = this.config.worker;
+    void this.beat();
+    this.heartbeatTimer = setInterval(() => void this.beat(), Math.max(100, Math.floor(orphans.ttl / 3)));
+    this.heartbeatTimer.unref();
+    if (orphans.recover) {
+      const reap = (): void => {
+        this.reaping ??= this.recoverOrphans().finally(() => (this.reaping = undefined));
+      };
+      reap();
+      this.reaperTimer = setInterval(reap, orphans.ttl);
+      this.reaperTimer.unref();
+    }
     this.log.info({ processId: this.config.worker.processId, queue: this.queueKey, concurrency: this.config.worker.concurrency }, 'worker started');
   }
 
@@ -100,10 +122,16 @@ export class RpcWorker implements PitayaModule {
     this.running = false;
     clearInterval(this.pollTimer);
     clearInterval(this.metricsTimer);
+    clearInterval(this.heartbeatTimer);
+    clearInterval(this.reaperTimer);
     this.slotFreed?.();
     await this.loop;
     await Promise.all(this.active);
     await this.polling;
+    await this.reaping;
+    // Jobs are finished (or their outcome could not be written): without a heartbeat, a recovering
+    // worker may take over whatever is left in the list.
+    await this.connection.redis.del(this.connection.keys.heartbeat(this.config.worker.processId)).catch(() => undefined);
     await closeRedis(this.blocking);
     this.blocking = undefined;
     this.log.info({ processId: this.config.worker.processId }, 'worker stopped');
@@ -290,6 +318,36 @@ export class RpcWorker implements PitayaModule {
       }
     } catch (error) {
       this.log.warn({ err: error }, 'worker could not move due retries');
+    }
+  }
+
+  private async beat(): Promise<void> {
+    const key = this.connection.keys.heartbeat(this.config.worker.processId);
+    try {
+      await this.connection.redis.set(key, String(Date.now()), 'PX', this.config.worker.orphans.ttl);
+    } catch (error) {
+      this.log.debug({ err: error }, 'worker heartbeat not written');
+    }
+  }
+
+  /** Moves the in-progress jobs of workers without a heartbeat back to the queue (`worker.orphans.recover`). */
+  private async recoverOrphans(): Promise<void> {
+    const { keys } = this.connection;
+    const redis = this.connection.redis;
+    try {
+      let cursor = '0';
+      do {
+        const [next, found] = await redis.scan(cursor, 'MATCH', `${this.queueKey}:*:inprogress`, 'COUNT', 100);
+        cursor = next;
+        for (const list of found) {
+          const owner = keys.processOf(list);
+          if (owner === undefined || owner === this.config.worker.processId || !this.running) continue;
+          const moved = Number(await redis.eval(RECOVER_ORPHANS, 3, list, keys.heartbeat(owner), this.queueKey));
+          if (moved > 0) this.log.warn({ owner, jobs: moved }, 'moved the jobs of a worker without a heartbeat back to the queue');
+        }
+      } while (cursor !== '0' && this.running);
+    } catch (error) {
+      this.log.warn({ err: error }, 'worker could not look for orphaned jobs');
     }
   }
 

@@ -43,6 +43,13 @@ export interface WorkerConfig {
     readonly pollInterval: number;
     /** pitaya-ts: the dead set (Sidekiq's `dead`) keeps at most this many jobs… */
     readonly dead: { readonly maxJobs: number; /** …for at most this long (Sidekiq: 180 days). */ readonly timeout: number };
+    /**
+     * pitaya-ts: every worker keeps a heartbeat key `<ns>pitaya-ts:worker:<processId>` alive for `ttl`.
+     * With `recover` on, a worker moves the in-progress jobs of process ids without a heartbeat back
+     * to the queue (a worker that died and will not come back under the same id, e.g. a replaced
+     * pod). Go workers write no heartbeat: enable it only when every worker of the namespace is pitaya-ts.
+     */
+    readonly orphans: { readonly recover: boolean; readonly ttl: number };
   };
   /** Pitaya's `metrics.period`: how often the worker reports its queue metrics. */
   readonly metrics: { readonly period: number };
@@ -58,6 +65,7 @@ export interface WorkerConfigInput {
     readonly processId?: string;
     readonly pollInterval?: number | Duration;
     readonly dead?: { readonly maxJobs?: number; readonly timeout?: number | Duration };
+    readonly orphans?: { readonly recover?: boolean; readonly ttl?: number | Duration };
   };
   readonly metrics?: { readonly period?: number | Duration };
 }
@@ -79,6 +87,8 @@ export const WORKER_CONFIG_KEYS: readonly ConfigKey[] = [
   { key: 'worker.pollInterval', type: 'duration', default: 15_000, min: 10 },
   { key: 'worker.dead.maxJobs', type: 'int', default: 10_000, min: 0 },
   { key: 'worker.dead.timeout', type: 'duration', default: 180 * 24 * 3_600_000, min: 1000 },
+  { key: 'worker.orphans.recover', type: 'bool', default: false },
+  { key: 'worker.orphans.ttl', type: 'duration', default: 30_000, min: 300 },
   { key: 'metrics.period', type: 'duration', default: 15_000, min: 100 },
 ];
 

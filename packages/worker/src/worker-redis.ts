@@ -43,6 +43,19 @@ export class WorkerKeys {
     return `${this.prefix}dead`;
   }
 
+  /** pitaya-ts: a worker process's heartbeat (expires when it stops refreshing it). */
+  heartbeat(processId: string): string {
+    return `${this.prefix}pitaya-ts:worker:${processId}`;
+  }
+
+  /** The process id of an in-progress list key, or undefined when `key` is not one. */
+  processOf(inProgressKey: string, name: string = RPC_QUEUE): string | undefined {
+    const head = `${this.queue(name)}:`;
+    const tail = ':inprogress';
+    if (!inProgressKey.startsWith(head) || !inProgressKey.endsWith(tail) || inProgressKey.length <= head.length + tail.length) return undefined;
+    return inProgressKey.slice(head.length, -tail.length);
+  }
+
   /** go-workers' stats counters: `stat:processed` / `stat:failed` and the same per UTC day. */
   stat(metric: 'processed' | 'failed', day?: string): string {
     return day === undefined ? `${this.prefix}stat:${metric}` : `${this.prefix}stat:${metric}:${day}`;

@@ -209,6 +209,30 @@ describe('RpcWorker on a real Redis', () => {
     }
   }, 40_000);
 
+  it('with worker.orphans.recover, takes over the in-progress jobs of process ids without a heartbeat', async () => {
+    const job = (route: string): string => `{"queue":"rpc","class":"","args":{"Route":"${route}","Metadata":null,"Arg":null,"Reply":{}},"jid":"${route}","retry":true}`;
+    await kv.lpush('queue:rpc:ghost:inprogress', job('room.room.ghost'));
+    await kv.lpush('queue:rpc:alive:inprogress', job('room.room.alive'));
+    await kv.set('pitaya-ts:worker:alive', '1', 'PX', 60_000);
+
+    // Off by default: a worker runs its own jobs and leaves other lists alone.
+    const plain = setup({ processId: 'plain' });
+    plain.worker.start();
+    await plain.reliable.reliableRpc('room.room.own', {});
+    await waitFor(() => plain.rpc.calls.length === 1, { timeoutMs: 10_000 });
+    expect(await kv.exists('pitaya-ts:worker:plain')).toBe(1);
+    await plain.worker.stop();
+    expect(await kv.exists('pitaya-ts:worker:plain')).toBe(0);
+    expect(await kv.llen('queue:rpc:ghost:inprogress')).toBe(1);
+
+    const rescuer = setup({ processId: 'rescuer', orphans: { recover: true, ttl: 300 } });
+    rescuer.worker.start();
+    await waitFor(() => rescuer.rpc.calls.some((c) => c.route === 'room.room.ghost'), { timeoutMs: 10_000, message: 'the orphaned job ran' });
+    expect(await kv.llen('queue:rpc:ghost:inprogress')).toBe(0);
+    expect(await kv.llen('queue:rpc:alive:inprogress')).toBe(1);       // its owner is alive
+    expect(rescuer.rpc.calls.map((c) => c.route)).not.toContain('room.room.alive');
+  });
+
   it('runs at most worker.concurrency jobs at once', async () => {
     const { worker, reliable, rpc } = setup({ concurrency: 2 });
     let running = 0;

@@ -13,6 +13,7 @@ describe('worker configuration (pitaya.worker.*)', () => {
       processId: hostname(),
       pollInterval: 15_000,
       dead: { maxJobs: 10_000, timeout: 180 * 24 * 3_600_000 },
+      orphans: { recover: false, ttl: 30_000 },
     });
     expect(config.metrics.period).toBe(15_000);
   });

@@ -32,8 +32,8 @@ describe('reliable RPC across real processes', () => {
   let enqueuer: { reliable: ReliableRpc; connection: WorkerConnection };
   const processes = new Set<ServerProcess>();
 
-  const start = async (args: Record<string, string>): Promise<ServerProcess> => {
-    const server = await ServerProcess.start(E2E_SERVER, { etcd: etcd.endpoint, sdprefix: prefix, ...args }, { env: ENV, timeoutMs: 30_000 });
+  const start = async (args: Record<string, string>, env: NodeJS.ProcessEnv = {}): Promise<ServerProcess> => {
+    const server = await ServerProcess.start(E2E_SERVER, { etcd: etcd.endpoint, sdprefix: prefix, ...args }, { env: { ...ENV, ...env }, timeoutMs: 30_000 });
     processes.add(server);
     return server;
   };
@@ -42,8 +42,8 @@ describe('reliable RPC across real processes', () => {
     processes.delete(server);
   };
   const startTarget = (): Promise<ServerProcess> => start({ type: 'game', frontend: 'false', reliablelog: logDir });
-  const startWorker = (id: string): Promise<ServerProcess> =>
-    start({ type: 'worker', frontend: 'false', redis: redis.address, worker: 'true', workerid: id });
+  const startWorker = (id: string, env: NodeJS.ProcessEnv = {}): Promise<ServerProcess> =>
+    start({ type: 'worker', frontend: 'false', redis: redis.address, worker: 'true', workerid: id }, env);
   /** `start`/`done` lines of the target's log for one job id. */
   const attempts = (id: string): { starts: number; dones: number } => {
     const file = path.join(logDir, 'record.log');
@@ -134,6 +134,22 @@ describe('reliable RPC across real processes', () => {
     await waitFor(async () => (await kv.llen('queue:rpc:w-1:inprogress')) === 0, { timeoutMs: 10_000 });
     await waitFor(async () => (await stat('processed')) === processedBefore + 1, { timeoutMs: 10_000, message: 'counted once as processed' });
     await Promise.all([kill(target), kill(worker)]);
+  }, 120_000);
+
+  it('with orphan recovery, a worker under another process id takes over the jobs of one killed mid-job', async () => {
+    const recovery = { PITAYA_WORKER_ORPHANS_RECOVER: 'true', PITAYA_WORKER_ORPHANS_TTL: '1s' };
+    const target = await startTarget();
+    const doomed = await startWorker('pod-a', recovery);
+    const jid = await enqueuer.reliable.reliableRpc('game.reliable.record', { id: 'orphan', sleepFirstMs: 30_000 }, { retry: FAST_RETRY });
+    await waitFor(() => attempts('orphan').starts === 1, { timeoutMs: 20_000, message: 'the first attempt started' });
+    await kill(doomed);                                   // a replaced pod: it never comes back as pod-a
+    expect((await kv.lrange('queue:rpc:pod-a:inprogress', 0, -1)).join()).toContain(jid);
+
+    await startWorker('pod-b', recovery);
+    await waitFor(() => attempts('orphan').dones >= 1, { timeoutMs: 30_000, message: 'pod-b ran the orphaned job' });
+    expect(attempts('orphan').starts).toBe(2);
+    expect(await kv.llen('queue:rpc:pod-a:inprogress')).toBe(0);
+    await kill(target);
   }, 120_000);
 
   it('survives the target server killed mid-job: the job is retried with backoff until a target answers', async () => {
