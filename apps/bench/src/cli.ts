@@ -20,6 +20,7 @@ import { runBroadcasts } from './scenarios/broadcast-scenario';
 import { runCluster } from './scenarios/cluster-scenario';
 import { bareMax, runClosedEcho, runCompressionRow, runObservabilityRow, runOpenEcho, runSchemaRows } from './scenarios/echo-scenario';
 import { runIdle } from './scenarios/idle-scenario';
+import { measureSchemaCost } from './scenarios/schema-cost';
 import { runProfile } from './scenarios/profile-scenario';
 import type { TargetContext, TargetId } from './targets/target';
 import { MAIN_TARGETS, TARGETS } from './targets/targets';
@@ -126,6 +127,7 @@ async function run(options: CliOptions, registry: ProcessRegistry): Promise<numb
     boot,
     profile,
     goals: evaluateGoals(suite.runs),
+    schemaCost: statuses.get('pitaya')?.startsWith('ran') ? measureSchemaCost(plan.payloads) : undefined,
   };
   const written = writeReport(report, path.resolve(options.out));
   for (const g of report.goals) process.stderr.write(`${g.pass === undefined ? '  n/a' : g.pass ? '  pass' : '  FAIL'}  ${g.goal}: ${g.measured}\n`);

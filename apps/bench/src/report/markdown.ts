@@ -52,6 +52,13 @@ function cpuCell(r: RunRecord | undefined): string {
   return `${pct(r.serverCpu)} / ${pct(r.result.generatorCpu)}`;
 }
 
+/** Server CPU per answered request (µs): comparable even when the machine is shared. */
+function cpuPerRequest(r: RunRecord | undefined): string {
+  const rate = throughputOf(r);
+  if (!r || r.serverCpu === undefined || !rate) return '–';
+  return `${((r.serverCpu * 1e6) / rate).toFixed(1)}`;
+}
+
 function section(title: string, ...parts: string[]): string {
   return [`## ${title}`, ...parts].join('\n\n');
 }
@@ -103,7 +110,7 @@ function echoSection(report: BenchReport): string {
     if (err) return [base, `not run: ${err.replace(/\|/g, '/')}`, '', '', '', ''];
     return [
       base, fmtInt(throughputOf(plain)), fmtInt(throughputOf(validated)), fmtRatio(ratio(throughputOf(validated), throughputOf(plain))),
-      `${fmtMs(percentileOf(plain, 'p99'))} / ${fmtMs(percentileOf(validated, 'p99'))}`, `${pct(plain?.serverCpu)} / ${pct(validated?.serverCpu)}`,
+      `${fmtMs(percentileOf(plain, 'p99'))} / ${fmtMs(percentileOf(validated, 'p99'))}`, `${cpuPerRequest(plain)} / ${cpuPerRequest(validated)}`,
     ];
   });
   const observability = [...rowsOf(runs, 'A-observability').entries()].flatMap(([row, targets]) =>
@@ -137,7 +144,13 @@ function echoSection(report: BenchReport): string {
     '### Declared schema (pitaya-ts, echo body validated by zod)',
     'The same server and clients, back to back: `bench.echo` (no schema) then `bench.echoValidated` (`@Route({ request: z.object({ pad: z.string() }) })`: ' +
       'the body is validated and the handler gets zod\'s output). `npm run bench -- --schema-only` runs only these rows.',
-    schemaRows.length ? table(['case', 'plain req/s', 'validated req/s', '× plain', 'p99 ms plain / validated', 'server CPU plain / validated'], schemaRows) : '_not run_',
+    schemaRows.length ? table(['case', 'plain req/s', 'validated req/s', '× plain', 'p99 ms plain / validated', 'server CPU µs/req plain / validated'], schemaRows) : '_not run_',
+    report.schemaCost?.length
+      ? 'Per message, measured in one process on the same serializer and schema (fastest of interleaved batches: other load only adds time):\n\n' +
+        table(['body', 'JSON decode', 'decode + validate', 'validation'], report.schemaCost.map((c) => [
+          `${c.payloadBytes} B`, `${Math.round(c.decodeNs)} ns`, `${Math.round(c.decodeAndValidateNs)} ns`, `${Math.round(c.validateNs)} ns (${c.rounds} × ${c.batch.toLocaleString('en-US')})`,
+        ]))
+      : '',
     '### Observability on (pitaya-ts, echo)',
     'The same echo with `@pitaya-ts/observability`: the Prometheus reporter observing every message, or tracing with every message sampled ' +
       '(spans exported over OTLP/HTTP to a sink outside the server). "× off" is the plain `pitaya-ts` row of this run (tracing off = the no-op tracer).',

@@ -106,6 +106,18 @@ export interface BenchReport {
   readonly boot?: BootRecord;
   readonly profile?: ProfileRecord;
   readonly goals: readonly GoalResult[];
+  /** In-process cost of validating the echo body (A-schema), when those rows ran. */
+  readonly schemaCost?: readonly SchemaCostRecord[];
+}
+
+/** Per-message cost of a declared body's validation, fastest of interleaved batches (ns). */
+export interface SchemaCostRecord {
+  readonly payloadBytes: number;
+  readonly decodeNs: number;
+  readonly decodeAndValidateNs: number;
+  readonly validateNs: number;
+  readonly rounds: number;
+  readonly batch: number;
 }
 
 /** Latency of a record, whatever its kind. */
