@@ -148,7 +148,9 @@ describe.each<TransportKind>(['tcp', 'ws'])('PitayaClient over %s', (kind) => {
   });
 
   test('heartbeats are sent every sys.heartbeat seconds', async () => {
-    const { client, conn } = await setup(kind, { heartbeat: 0.03, echoHeartbeats: true });
+    // 200 ms, not 30: the client drops a server silent for 2 intervals, and on a loaded machine an
+    // echoed heartbeat can take longer than 60 ms to come back, which closed the client mid-test.
+    const { client, conn } = await setup(kind, { heartbeat: 0.2, echoHeartbeats: true });
     let n = 0;
     await conn.waitFor((r) => r.kind === 'heartbeat' && ++n === 3);
     expect(client.connected).toBe(true);
