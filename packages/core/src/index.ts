@@ -33,6 +33,8 @@ export * from './decorators/service.decorators';
 export * from './dispatch/dispatcher';
 export * from './dispatch/enhancers';
 export * from './docs/asyncapi';
+export * from './docs/docs-module';
+export * from './docs/documentation';
 export * from './dispatch/forwarder';
 export * from './dispatch/route';
 export * from './dispatch/route-invoker';

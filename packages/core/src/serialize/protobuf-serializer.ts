@@ -26,7 +26,7 @@ export class ProtobufSerializer implements Serializer {
   private readonly pushTypes: ReadonlyMap<string, string>;
 
   /** `pushTypes` maps push routes to message types (`{ onMessage: 'chat.Message' }`) for pushes of plain objects. */
-  constructor(private readonly root: protobuf.Root, pushTypes: Readonly<Record<string, string>> = {}) {
+  constructor(/** The loaded definitions (the docs module serves their descriptors). */ readonly root: protobuf.Root, pushTypes: Readonly<Record<string, string>> = {}) {
     this.pushTypes = new Map(Object.entries(pushTypes));
     for (const type of this.pushTypes.values()) this.lookup(type);
   }
