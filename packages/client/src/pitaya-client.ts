@@ -53,6 +53,7 @@ export class PitayaClient {
   #nextId = 1;
   readonly #pending = new Map<number, Pending>();
   readonly #pushListeners = new Map<string, Listeners<[body: unknown]>>();
+  readonly #anyPushListeners = new Listeners<[route: string, body: unknown]>();
   readonly #kickListeners = new Listeners<[]>();
   readonly #closeListeners = new Listeners<[reason: string]>();
   #connecting: { resolve(): void; reject(e: Error): void } | undefined;
@@ -132,6 +133,11 @@ export class PitayaClient {
     let listeners = this.#pushListeners.get(route);
     if (!listeners) this.#pushListeners.set(route, (listeners = new Listeners()));
     return listeners.add(listener);
+  }
+
+  /** Listens to every push whatever its route (tools such as a REPL); returns the unsubscribe function. */
+  onAnyPush(listener: (route: string, body: unknown) => void): () => void {
+    return this.#anyPushListeners.add(listener);
   }
 
   /** Called when the server kicks this client (before the close listeners). */
@@ -246,8 +252,11 @@ export class PitayaClient {
       else pending.resolve(decodeBody(data, this.#options.encoding));
     } else if (m.type === MessageType.Push) {
       const listeners = this.#pushListeners.get(m.route);
-      if (!listeners || listeners.size === 0) return;
-      listeners.emit(decodeBody(m.compressed ? inflate(m.data) : m.data, this.#options.encoding));
+      const any = this.#anyPushListeners.size > 0;
+      if (!any && (!listeners || listeners.size === 0)) return;
+      const body = decodeBody(m.compressed ? inflate(m.data) : m.data, this.#options.encoding);
+      listeners?.emit(body);
+      if (any) this.#anyPushListeners.emit(m.route, body);
     }
   }
 

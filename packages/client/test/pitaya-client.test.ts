@@ -110,6 +110,22 @@ describe.each<TransportKind>(['tcp', 'ws'])('PitayaClient over %s', (kind) => {
     expect(got[2]).toEqual(['onMessage', { a: 2 }]);
   });
 
+  test('onAnyPush sees every push with its route, dictionary-compressed ones included', async () => {
+    const { client, conn } = await setup(kind, { dict: { onMembers: 5 } });
+    const got: unknown[] = [];
+    const off = client.onAnyPush((route, b) => got.push([route, b]));
+    conn.push('onMembers', { members: ['ana'] });
+    conn.push('onNobody', { x: 1 });
+    await until(() => got.length === 2);
+    expect(got).toEqual([['onMembers', { members: ['ana'] }], ['onNobody', { x: 1 }]]);
+    off();
+    conn.push('onNobody', { x: 2 });
+    client.on('onLast', (b) => got.push(['onLast', b]));
+    conn.push('onLast', {});
+    await until(() => got.length === 3);
+    expect(got[2]).toEqual(['onLast', {}]);
+  });
+
   test('request routes in the dictionary are sent compressed', async () => {
     const { client, conn } = await setup(kind, { dict: { 'room.room.join': 9 } });
     void client.request('room.room.join', {}).catch(() => undefined);
