@@ -1,0 +1,169 @@
+import type { Names } from './names';
+
+/** What `generate` can create. */
+export type ElementKind = 'handler' | 'remote' | 'pipeline' | 'module';
+
+/** The `@Module` key each kind is listed under. */
+export const MODULE_KEY: Readonly<Record<ElementKind, 'handlers' | 'remotes' | 'pipelines' | 'imports'>> = {
+  handler: 'handlers',
+  remote: 'remotes',
+  pipeline: 'pipelines',
+  module: 'imports',
+};
+
+const SUFFIX: Readonly<Record<ElementKind, string>> = { handler: 'Handler', remote: 'Remote', pipeline: 'Pipeline', module: 'Module' };
+
+/** The class name of a generated element (`PlayerStatsHandler`). */
+export function className(kind: ElementKind, names: Names): string {
+  return `${names.pascal}${SUFFIX[kind]}`;
+}
+
+/** The class source of a generated element. */
+export function elementSource(kind: ElementKind, names: Names): string {
+  const cls = className(kind, names);
+  switch (kind) {
+    case 'handler':
+      return `import { Context, Handler, Notify, PitayaError, Route } from '@pitaya-ts/core';
+
+/** Client routes \`<serverType>.${names.camel}.*\`. Each route is decorated explicitly. */
+@Handler('${names.camel}')
+export class ${cls} {
+  /** A request: the reply goes back to the client. */
+  @Route()
+  async get(_ctx: Context, body: { id?: string }): Promise<{ code: number; id: string }> {
+    if (typeof body?.id !== 'string') throw new PitayaError('PIT-400', 'get needs a string id');
+    return { code: 0, id: body.id };
+  }
+
+  /** A notify: no reply. */
+  @Notify()
+  async update(ctx: Context, body: { value?: unknown }): Promise<void> {
+    await ctx.session.push('on${names.pascal}Updated', { value: body?.value ?? null });
+  }
+}
+`;
+    case 'remote':
+      return `import { Context, Remote, Route } from '@pitaya-ts/core';
+
+/** Server-to-server routes \`<serverType>.${names.camel}.*\` (called with \`app.rpc\` / \`RPC_CLIENT\`). */
+@Remote('${names.camel}')
+export class ${cls} {
+  @Route()
+  async status(_ctx: Context, body: { id?: string }): Promise<{ id: string | null; ok: boolean }> {
+    return { id: typeof body?.id === 'string' ? body.id : null, ok: true };
+  }
+}
+`;
+    case 'pipeline':
+      return `import { Context, Pipeline, type AfterPipeline, type BeforePipeline, type Outcome } from '@pitaya-ts/core';
+
+/** Runs around every handler route (\`@Pipeline({ routes })\` narrows it). */
+@Pipeline()
+export class ${cls} implements BeforePipeline, AfterPipeline {
+  /** Sees (and may replace) the body before the handler; throw a PitayaError to refuse the request. */
+  before(_ctx: Context, body: unknown): unknown {
+    return body;
+  }
+
+  /** Sees the handler's result or error before it is sent. */
+  after(_ctx: Context, outcome: Outcome): Outcome {
+    return outcome;
+  }
+}
+`;
+    case 'module':
+      return `import { Module } from '@pitaya-ts/core';
+
+/** The ${names.kebab} feature: list its handlers, remotes, pipelines and providers here. */
+@Module({
+  handlers: [],
+  remotes: [],
+  pipelines: [],
+  providers: [],
+})
+export class ${cls} {}
+`;
+  }
+}
+
+/** The test of a generated element: it starts a server on a free port with just that element. */
+export function elementTest(kind: ElementKind, names: Names, importPath: string): string {
+  const cls = className(kind, names);
+  const header = (extra: string): string => `import { PitayaClient } from '@pitaya-ts/client/node';
+import { createLogger, ${extra}Module, Pitaya, ws, type PitayaApplication } from '@pitaya-ts/core';
+import { ${cls} } from '${importPath}';
+`;
+  const harness = (moduleBody: string): string => `
+@Module(${moduleBody})
+class TestModule {}
+
+describe('${cls}', () => {
+  let app: PitayaApplication;
+  let client: PitayaClient;
+
+  beforeAll(async () => {
+    app = await Pitaya.create(TestModule, {
+      serverType: 'test',
+      acceptors: [ws({ port: 0, host: '127.0.0.1' })],
+      logger: createLogger({ level: 'silent' }),
+    });
+    await app.start();
+    client = await PitayaClient.connect(\`ws://127.0.0.1:\${app.listening[0]!.port}\`);
+  });
+  afterAll(async () => {
+    await client?.close();
+    await app?.close();
+  });
+`;
+  switch (kind) {
+    case 'handler':
+      return `${header('')}${harness(`{ handlers: [${cls}] }`)}
+  it('answers a request', async () => {
+    expect(await client.request('test.${names.camel}.get', { id: 'a1' })).toEqual({ code: 0, id: 'a1' });
+    await expect(client.request('test.${names.camel}.get', {})).rejects.toMatchObject({ code: 'PIT-400' });
+  });
+
+  it('handles a notify', async () => {
+    const pushed = new Promise((resolve) => client.on('on${names.pascal}Updated', resolve));
+    client.notify('test.${names.camel}.update', { value: 42 });
+    expect(await pushed).toEqual({ value: 42 });
+  });
+});
+`;
+    case 'remote':
+      return `${header('')}${harness(`{ remotes: [${cls}] }`)}
+  it('is a server-to-server route, not reachable by clients', async () => {
+    await expect(client.request('test.${names.camel}.status', { id: 'a1' })).rejects.toMatchObject({ code: 'PIT-404' });
+    expect(app.routes.remotes.map((r) => r.route)).toContain('test.${names.camel}.status');
+  });
+});
+`;
+    case 'pipeline':
+      return `${header('Context, Handler, Route, ')}
+@Handler('echo')
+class EchoHandler {
+  @Route()
+  echo(_ctx: Context, body: unknown): unknown {
+    return body;
+  }
+}
+${harness(`{ handlers: [EchoHandler], pipelines: [${cls}] }`)}
+  it('runs around handler routes', async () => {
+    expect(await client.request('test.echo.echo', { a: 1 })).toEqual({ a: 1 });
+  });
+});
+`;
+    case 'module':
+      return `import { Pitaya, createLogger } from '@pitaya-ts/core';
+import { ${cls} } from '${importPath}';
+
+describe('${cls}', () => {
+  it('assembles as an application', async () => {
+    const app = await Pitaya.create(${cls}, { serverType: 'test', frontend: false, logger: createLogger({ level: 'silent' }) });
+    await app.start();
+    await app.close();
+  });
+});
+`;
+  }
+}
