@@ -1,0 +1,163 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { PitayaClient } from '@pitaya-ts/client/node';
+import { complete } from '@pitaya-ts/cli';
+import { createLogger, DocsModule, Pitaya, tcp, ws, type PitayaApplication } from '@pitaya-ts/core';
+import { ChatModule } from '../../../apps/chat/src/chat.module';
+import { CliProcess, runCliProcess } from './support/cli-process';
+
+/** A line of a stack trace: what a user must never see. */
+const STACK_LINE = /^\s+at .+\(.+:\d+:\d+\)$|^\s+at .+:\d+:\d+$/m;
+
+describe('pitaya-ts repl against apps/chat', () => {
+  let app: PitayaApplication;
+  let tcpPort: number;
+  let wsPort: number;
+  let dir: string;
+  const processes: CliProcess[] = [];
+  const clients: PitayaClient[] = [];
+
+  beforeAll(async () => {
+    // The chat as it ships, plus the opt-in docs route the REPL completes from.
+    app = await Pitaya.create({ module: ChatModule, imports: [DocsModule] }, {
+      serverType: 'chat',
+      acceptors: [ws({ port: 0, host: '127.0.0.1' }), tcp({ port: 0, host: '127.0.0.1' })],
+      logger: createLogger({ level: 'silent' }),
+      env: {},
+    });
+    await app.start();
+    [wsPort, tcpPort] = app.listening.map((a) => a.port) as [number, number];
+    dir = mkdtempSync(path.join(tmpdir(), 'pitaya-ts-repl-'));
+  });
+  afterAll(async () => {
+    for (const p of processes) p.kill();
+    await Promise.all(processes.map((p) => p.exited));
+    await Promise.all(clients.map((c) => c.close()));
+    await app?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const repl = (args: string[] = []): CliProcess => {
+    const p = new CliProcess(['repl', ...args], { env: { PITAYA_TS_HISTORY_PATH: path.join(dir, 'history') } });
+    processes.push(p);
+    return p;
+  };
+
+  it('connects, joins, sees the onMembers push, broadcasts a notify and disconnects', async () => {
+    const p = repl();
+    // No scheme on the TCP port: wss, ws and tls fail first, as in pitaya-cli's order.
+    p.send(`connect 127.0.0.1:${tcpPort}`);
+    await p.waitFor(`connected to tcp://127.0.0.1:${tcpPort}`);
+    p.send('request chat.room.join');
+    await p.waitFor('sv-> push onMembers {"members":[]}');
+    await p.waitFor('sv-> {"code":0,"result":"success"}');
+
+    // Another player in the room receives what the REPL says.
+    const other = await PitayaClient.connect(`ws://127.0.0.1:${wsPort}`);
+    clients.push(other);
+    await other.request('chat.room.join');
+    await p.waitFor(/sv-> push onNewUser \{"content":"New user: \d+"\}/);
+    const heard = new Promise((resolve) => other.on('onMessage', resolve));
+    p.send('notify chat.room.message {"name":"ana","content":"hello from the repl"}');
+    await p.waitFor('sv-> push onMessage {"name":"ana","content":"hello from the repl"}');
+    expect(await heard).toEqual({ name: 'ana', content: 'hello from the repl' });
+
+    // The route list comes from the docs route.
+    p.send('routes');
+    await p.waitFor('chat.room.message\n');
+    expect(p.stdout).toContain('chat.docsHandler.docs');
+
+    p.send('disconnect');
+    await p.waitFor(`disconnected from tcp://127.0.0.1:${tcpPort}`);
+    p.send('exit');
+    expect(await p.exited).toBe(0);
+    expect(p.stderr).toBe('');
+  });
+
+  it('tries wss before ws when no scheme is given, and honours an explicit scheme', async () => {
+    const plain = repl([`127.0.0.1:${wsPort}`, '--pretty']);
+    await plain.waitFor(`connected to ws://127.0.0.1:${wsPort}`);
+    plain.send('request chat.room.join');
+    await plain.waitFor('sv-> {\n  "code": 0,\n  "result": "success"\n}');
+    plain.send('exit');
+    expect(await plain.exited).toBe(0);
+
+    const explicit = repl([`tcp://127.0.0.1:${tcpPort}`]);
+    await explicit.waitFor(`connected to tcp://127.0.0.1:${tcpPort}`);
+    explicit.send('exit');
+    expect(await explicit.exited).toBe(0);
+  });
+
+  it('answers bad input with one line and carries on', async () => {
+    const p = repl([`ws://127.0.0.1:${wsPort}`]);
+    await p.waitFor('connected to');
+    p.send('request chat.room.join {"name":');
+    await p.waitFor(/error: invalid JSON .*; write e\.g\. request chat\.room\.join \{"key":"value"\}\n/, 'stderr');
+    p.send('request chat.nowhere.join');
+    await p.waitFor(/error: PIT-404 chat\.nowhere\.join: .+ \(type routes for the list\)\n/, 'stderr');
+    p.send('dance');
+    await p.waitFor('error: unknown command "dance": type help for the list\n', 'stderr');
+    p.send('connect nowhere');
+    await p.waitFor('error: already connected to', 'stderr');
+    p.send('request chat.room.join');
+    await p.waitFor('sv-> {"code":0,"result":"success"}');
+    p.send('exit');
+    // Piped input behaves like a script: it went on after each error but reports them in the exit code.
+    expect(await p.exited).toBe(1);
+    expect(p.stderr.trim().split('\n')).toHaveLength(4);
+    expect(p.stderr).not.toMatch(STACK_LINE);
+  });
+
+  it('--file runs a script and exits non-zero with the code and message of a failing request', async () => {
+    const ok = path.join(dir, 'ok.txt');
+    writeFileSync(ok, `# a smoke test\nconnect ws://127.0.0.1:${wsPort}\nrequest chat.room.join\nsleep 10\ndisconnect\n`);
+    const good = await runCliProcess(['repl', '--file', ok]);
+    expect(good).toMatchObject({ code: 0, stderr: '' });
+    expect(good.stdout).toContain('sv-> {"code":0,"result":"success"}');
+
+    const bad = path.join(dir, 'bad.txt');
+    writeFileSync(bad, `connect ws://127.0.0.1:${wsPort}\nrequest chat.room.message {"name":"x","content":"y"}\nrequest chat.room.join\n`);
+    const failed = await runCliProcess(['repl', '--file', bad]);
+    expect(failed.code).toBe(1);
+    // chat.room.message is a notify: a request to it is refused with PIT-400, and the script stops there.
+    expect(failed.stderr).toMatch(new RegExp(`^${bad.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:2: error: PIT-400 chat\\.room\\.message: .+\n$`));
+    expect(failed.stdout).not.toContain('sv-> {"code":0');
+  });
+
+  it('unreachable addresses, unknown commands and flags: one line, non-zero, no stack trace', async () => {
+    const cases: [string[], RegExp][] = [
+      [['repl', '127.0.0.1:1', '--file', '/dev/null', '--timeout', '2000'], /could not connect to 127\.0\.0\.1:1 \(wss: .*; ws: .*; tls: .*; tcp: .*\); check the address and that the server is running/],
+      [['repl', '--file', path.join(dir, 'missing.txt')], /cannot read .*missing\.txt/],
+      [['fly'], /unknown command 'fly' \(see pitaya-ts --help\)/],
+      [['repl', '--colour'], /unknown option '--colour' \(see pitaya-ts --help\)/],
+      [['repl', '--timeout', 'soon'], /--timeout <ms>.*expected a positive whole number/],
+      [['docs', '127.0.0.1:1', '--timeout', '2000'], /could not connect to 127\.0\.0\.1:1/],
+      [['docs', 'ftp://x:1'], /unknown scheme "ftp:\/\/"/],
+    ];
+    for (const [args, message] of cases) {
+      const r = await runCliProcess(args);
+      expect({ args, code: r.code }).toEqual({ args, code: 1 });
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).not.toMatch(STACK_LINE);
+    }
+  });
+
+  it("docs writes the server's route table in Pitaya's Documentation shape", async () => {
+    const out = path.join(dir, 'docs.json');
+    const r = await runCliProcess(['docs', `127.0.0.1:${wsPort}`, '-o', out]);
+    expect(r).toMatchObject({ code: 0, stderr: '' });
+    const doc = JSON.parse(readFileSync(out, 'utf8')) as { handlers: Record<string, unknown>; remotes: Record<string, unknown> };
+    expect(doc.handlers['chat.room.join']).toEqual({ input: null, output: ['interface {}', 'error'] });
+    expect(doc.handlers['chat.room.message']).toEqual({ input: 'interface {}', output: ['error'] });
+    expect(doc.remotes).toEqual({});
+  });
+
+  it('completes commands, then routes after request and notify', () => {
+    const routes = ['chat.room.join', 'chat.room.message', 'chat.docsHandler.docs'];
+    expect(complete('req', routes)).toEqual([['request '], 'req']);
+    expect(complete('request chat.room.', routes)).toEqual([['chat.room.join', 'chat.room.message'], 'chat.room.']);
+    expect(complete('notify chat.d', routes)).toEqual([['chat.docsHandler.docs'], 'chat.d']);
+    expect(complete('connect loc', routes)).toEqual([[], 'connect loc']);
+  });
+});
