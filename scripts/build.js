@@ -21,6 +21,7 @@ function build() {
   ensureInstalled();
   const tsc = spawnSync(path.join(root, 'node_modules', '.bin', 'tsc'), ['-b'], { cwd: root, stdio: 'inherit' });
   if (tsc.status !== 0) process.exit(tsc.status ?? 1);
+  linkCli();
   const out = path.join(root, 'apps', 'chat', 'dist', 'web');
   fs.mkdirSync(out, { recursive: true });
   for (const file of fs.readdirSync(path.join(root, 'apps', 'chat', 'web'))) {
@@ -50,6 +51,23 @@ function build() {
     outfile: path.join(out, 'pitaya-client.js'),
     logLevel: 'warning',
   });
+}
+
+/**
+ * npm links a workspace's bin only if the file exists at install time, and on a fresh clone dist/
+ * does not exist yet: make `npx pitaya-ts` work once the CLI is built.
+ */
+function linkCli() {
+  const bin = path.join(root, 'packages', 'cli', 'dist', 'bin.js');
+  if (!fs.existsSync(bin)) return;
+  fs.chmodSync(bin, 0o755);
+  const link = path.join(root, 'node_modules', '.bin', 'pitaya-ts');
+  try {
+    fs.lstatSync(link);
+  } catch {
+    fs.mkdirSync(path.dirname(link), { recursive: true });
+    fs.symlinkSync(path.join('..', '@pitaya-ts', 'cli', 'dist', 'bin.js'), link);
+  }
 }
 
 module.exports = { build };
