@@ -1,7 +1,7 @@
 // commander: the most used Node argument parser (subcommands, aliases, generated help, typo
 // suggestions), no dependencies, CommonJS — kept, and lighter than yargs for four subcommands.
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
-import { fetchDocs } from './docs-command';
+import { DOC_FORMATS, writeDocs, type DocFormat } from './docs-command';
 import { CliError, oneLine } from './errors';
 import { runRepl } from './repl/shell';
 import { ELEMENT_KINDS, generate } from './scaffold/generate';
@@ -46,6 +46,7 @@ Examples:
   $ pitaya-ts repl localhost:3250          connect and type: request game.room.join {"name":"ana"}
   $ pitaya-ts repl --file smoke.txt        run a script of REPL commands; non-zero exit when one fails
   $ pitaya-ts docs localhost:3250 -o routes.json
+  $ pitaya-ts docs --module dist/app.module.js --server-type game --format asyncapi
 `);
 
   program
@@ -129,19 +130,31 @@ Examples:
 
   program
     .command('docs')
-    .description("write a running server's route table in Pitaya's Documentation JSON (needs DocsModule on the server)")
-    .argument('<address>', 'the server (host:port, ws://, tcp://, …)')
+    .description("write a server's protocol document: Pitaya's Documentation JSON or AsyncAPI 3")
+    .argument('[address]', 'a running server with DocsModule (host:port, ws://, tcp://, …)')
+    .option('-f, --format <format>', `${DOC_FORMATS.join(' | ')}`, 'pitaya')
     .option('-o, --out <file>', 'output file (default: stdout)')
-    .option('-r, --route <route>', 'docs route', 'docsHandler.docs')
+    .option('-m, --module <file>', 'instead of a running server: the compiled root module (e.g. dist/app.module.js)')
+    .option('--export <name>', 'with --module: the root module export (default: the only @Module exported)')
+    .option('-t, --server-type <type>', 'with --module: the server type (first part of the routes)')
+    .option('-r, --route <route>', 'with an address: the docs route (default docsHandler.docs, or docsHandler.asyncapi)')
     .option('--timeout <ms>', 'connect and request timeout', positiveInt, 5000)
     .addHelpText('after', `
 Examples:
-  $ pitaya-ts docs localhost:3250
-  $ pitaya-ts docs ws://localhost:3250 -o docs/routes.json
-  $ pitaya-ts docs localhost:3250 --route room.docsHandler.docs
+  $ pitaya-ts docs localhost:3250                                   the route table of a running server
+  $ pitaya-ts docs ws://localhost:3250 --format asyncapi -o asyncapi.json
+  $ pitaya-ts docs --module dist/app.module.js --server-type game --format asyncapi -o docs/asyncapi.json
 `)
-    .action(async (address: string, opts: { out?: string; route?: string; timeout: number }) => {
-      await fetchDocs(address, { out: opts.out, route: opts.route, timeoutMs: opts.timeout }, io.stdout);
+    .action(async (address: string | undefined, opts: { format: string; out?: string; module?: string; export?: string; serverType?: string; route?: string; timeout: number }) => {
+      await writeDocs(address, {
+        format: opts.format as DocFormat,
+        out: opts.out,
+        module: opts.module,
+        exportName: opts.export,
+        serverType: opts.serverType,
+        route: opts.route,
+        timeoutMs: opts.timeout,
+      }, io.stdout);
     });
 
   return program;

@@ -4,7 +4,7 @@
  */
 export { buildProgram, runCli, type CliIo } from './cli';
 export { CliError } from './errors';
-export { fetchDocs, type DocsOptions } from './docs-command';
+export { DOC_FORMATS, writeDocs, type DocFormat, type DocsOptions } from './docs-command';
 export { candidateUrls, PITAYA_ORDER } from './repl/connect';
 export { COMMANDS, ReplSession, type ReplOutput, type ReplSessionOptions } from './repl/repl-session';
 export { complete, runRepl, type ReplOptions } from './repl/shell';

@@ -143,14 +143,30 @@ describe('pitaya-ts repl against apps/chat', () => {
     }
   });
 
-  it("docs writes the server's route table in Pitaya's Documentation shape", async () => {
+  it("docs writes the server's route table in Pitaya's Documentation shape, or its AsyncAPI document", async () => {
     const out = path.join(dir, 'docs.json');
     const r = await runCliProcess(['docs', `127.0.0.1:${wsPort}`, '-o', out]);
     expect(r).toMatchObject({ code: 0, stderr: '' });
     const doc = JSON.parse(readFileSync(out, 'utf8')) as { handlers: Record<string, unknown>; remotes: Record<string, unknown> };
-    expect(doc.handlers['chat.room.join']).toEqual({ input: null, output: ['interface {}', 'error'] });
-    expect(doc.handlers['chat.room.message']).toEqual({ input: 'interface {}', output: ['error'] });
+    // The chat declares zod schemas: their fields appear with Go-like type names.
+    expect(doc.handlers['chat.room.join']).toEqual({ input: null, output: [{ code: 'int64', result: 'string' }, 'error'] });
+    expect(doc.handlers['chat.room.message']).toEqual({ input: { name: 'string', content: 'string' }, output: ['error'] });
     expect(doc.remotes).toEqual({});
+
+    const asyncApi = await runCliProcess(['docs', `ws://127.0.0.1:${wsPort}`, '--format', 'asyncapi']);
+    expect(asyncApi.code).toBe(0);
+    expect(JSON.parse(asyncApi.stdout)).toMatchObject({ asyncapi: '3.0.0', channels: { 'chat.room.join': {}, onMembers: {} } });
+
+    // Without a server: the compiled module, assembled in-process (apps/chat is built by npm test).
+    const offline = await runCliProcess(['docs', '--module', path.resolve(__dirname, '../../../apps/chat/dist/chat.module.js'), '--server-type', 'chat']);
+    expect(offline.code).toBe(0);
+    // The same chat routes as the live server (which also has the docs routes).
+    expect(JSON.parse(offline.stdout)).toEqual({
+      handlers: { 'chat.room.join': doc.handlers['chat.room.join'], 'chat.room.message': doc.handlers['chat.room.message'] },
+      remotes: {},
+    });
+    const noType = await runCliProcess(['docs', '--module', path.resolve(__dirname, '../../../apps/chat/dist/chat.module.js')]);
+    expect(noType).toMatchObject({ code: 1, stderr: 'pitaya-ts: --module needs --server-type <type>: the first part of the routes\n' });
   });
 
   it('completes commands, then routes after request and notify', () => {

@@ -11,6 +11,7 @@ import { badRequest } from '../errors/pitaya-error';
 import { parseUntrustedJson } from '../serialize/safe-json';
 import type { ProtobufSerializer } from '../serialize/protobuf-serializer';
 import type { Serializer } from '../serialize/serializer';
+import { generateAsyncApi } from './asyncapi';
 import { buildDocumentation, type DocType, type Documentation } from './documentation';
 
 /** Service name of the docs routes, as in Pitaya's examples: `<serverType>.docsHandler.docs`. */
@@ -28,6 +29,7 @@ PROTOS.add(DOC_TYPE).add(NAMES_TYPE).add(DESCRIPTORS_TYPE);
 
 /**
  * The routes Pitaya's tools look for: `docs` returns the route table as `protos.Doc { doc: <Documentation JSON> }`
+ * (and `asyncapi` the AsyncAPI 3 document the same way)
  * and `protos` returns gzipped `FileDescriptorProto`s for `protos.ProtoNames` (message or `.proto` file
  * names) when the protobuf serializer is used — the pair pitaya-cli's protobuf mode auto-detects.
  * Replies are encoded here (raw bytes), in the client serializer's format, so the routes need no
@@ -36,6 +38,7 @@ PROTOS.add(DOC_TYPE).add(NAMES_TYPE).add(DESCRIPTORS_TYPE);
 @Handler(DOCS_SERVICE)
 export class DocsHandler {
   private docJson: string | undefined;
+  private asyncApiJson: string | undefined;
 
   constructor(
     private readonly routes: RouteTable,
@@ -48,7 +51,14 @@ export class DocsHandler {
   docs(_ctx: Context): Uint8Array {
     // The table never changes once installed, so the document is built on first use only.
     this.docJson ??= JSON.stringify(this.documentation());
-    return this.isProtobuf() ? DOC_TYPE.encode({ doc: this.docJson }).finish() : Buffer.from(JSON.stringify({ doc: this.docJson }));
+    return this.wrapDoc(this.docJson);
+  }
+
+  /** The AsyncAPI 3 document of the client protocol ({@link generateAsyncApi}), wrapped in `protos.Doc`. */
+  @Route()
+  asyncapi(_ctx: Context): Uint8Array {
+    this.asyncApiJson ??= JSON.stringify(generateAsyncApi(this.routes));
+    return this.wrapDoc(this.asyncApiJson);
   }
 
   /** Gzipped file descriptors of the named messages or `.proto` files (`protos.ProtoNames` → `protos.ProtoDescriptors`). */
@@ -65,6 +75,10 @@ export class DocsHandler {
   documentation(): Documentation {
     const lookup = this.protobufSerializer;
     return buildDocumentation(this.routes, lookup ? (name) => fieldsOf(lookup, name) : undefined);
+  }
+
+  private wrapDoc(doc: string): Uint8Array {
+    return this.isProtobuf() ? DOC_TYPE.encode({ doc }).finish() : Buffer.from(JSON.stringify({ doc }));
   }
 
   private isProtobuf(): boolean {

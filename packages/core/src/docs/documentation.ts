@@ -1,4 +1,6 @@
+import type { StandardSchemaV1 } from '@pitaya-ts/protocol';
 import type { RouteEntry } from '../dispatch/route-table';
+import { jsonSchemaOf, type JsonSchema } from './asyncapi';
 
 /**
  * A type as Pitaya's doc generator writes it: a Go-ish type string (`"[]byte"`, `"error"`), or a map
@@ -30,8 +32,9 @@ const ANY = 'interface {}';
 
 /**
  * Builds the {@link Documentation} of a route table. Declared protobuf types appear as Pitaya writes
- * pointer types (`{ "*chat.JoinRequest": { "name": "string" } }`); a raw body is `"[]byte"`; a decoded
- * JSON body without a declared type is `"interface {}"`, since TypeScript types are gone at run time.
+ * pointer types (`{ "*chat.JoinRequest": { "name": "string" } }`); declared schemas (zod…) as their
+ * fields with Go-like type names (`{ "name": "string", "tags": ["string"] }`); a raw body is
+ * `"[]byte"`; any other decoded body is `"interface {}"`, since TypeScript types are gone at run time.
  */
 export function buildDocumentation(
   routes: { readonly handlers: readonly RouteEntry[]; readonly remotes: readonly RouteEntry[] },
@@ -43,14 +46,39 @@ export function buildDocumentation(
 function docsOf(entries: readonly RouteEntry[], lookup: ProtoFieldsLookup | undefined): Record<string, RouteDoc> {
   const out: Record<string, RouteDoc> = {};
   for (const entry of [...entries].sort((a, b) => a.route.localeCompare(b.route))) {
-    const input = entry.bodyMode === 'none' ? null : entry.bodyMode === 'raw' ? '[]byte' : typeDoc(entry.requestType, lookup);
-    const output = entry.notify ? ['error'] : [typeDoc(entry.responseType, lookup), 'error'];
+    const input = entry.bodyMode === 'none' && !entry.request
+      ? null
+      : entry.bodyMode === 'raw' ? '[]byte' : typeDoc(entry.requestType, entry.request, 'input', lookup);
+    const output = entry.notify ? ['error'] : [typeDoc(entry.responseType, entry.response, 'output', lookup), 'error'];
     out[entry.route] = { input, output };
   }
   return out;
 }
 
-function typeDoc(name: string | undefined, lookup: ProtoFieldsLookup | undefined): DocType {
-  if (name === undefined) return ANY;
-  return { [`*${name}`]: lookup?.(name) ?? {} };
+function typeDoc(name: string | undefined, schema: StandardSchemaV1 | undefined, io: 'input' | 'output', lookup: ProtoFieldsLookup | undefined): DocType {
+  if (name !== undefined) return { [`*${name}`]: lookup?.(name) ?? {} };
+  if (schema) return fromJsonSchema(jsonSchemaOf(schema, io), 0);
+  return ANY;
+}
+
+/** Go-like type names for JSON Schema, as Pitaya's generator names Go types. */
+function fromJsonSchema(schema: JsonSchema, depth: number): DocType {
+  // Schemas can be recursive ($ref): a few levels say enough.
+  if (depth > 8) return ANY;
+  const type = Array.isArray(schema.type) ? schema.type.find((t) => t !== 'null') : schema.type;
+  switch (type) {
+    case 'string': return 'string';
+    case 'integer': return 'int64';
+    case 'number': return 'float64';
+    case 'boolean': return 'bool';
+    case 'array': return [fromJsonSchema((schema.items as JsonSchema | undefined) ?? {}, depth + 1)];
+    case 'object': {
+      const properties = (schema.properties ?? {}) as Record<string, JsonSchema>;
+      if (Object.keys(properties).length === 0 && schema.additionalProperties && typeof schema.additionalProperties === 'object') {
+        return { 'map[string]': fromJsonSchema(schema.additionalProperties as JsonSchema, depth + 1) };
+      }
+      return Object.fromEntries(Object.entries(properties).map(([k, v]) => [k, fromJsonSchema(v, depth + 1)]));
+    }
+    default: return ANY;
+  }
 }

@@ -2,13 +2,18 @@ import * as path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import * as protobuf from 'protobufjs';
 import { PitayaClient } from '@pitaya-ts/client/node';
-import { Context, DocsModule, Handler, Module, Notify, Remote, Route, type Documentation, type PitayaApplication } from '@pitaya-ts/core';
+import { z } from 'zod';
+import { Context, DocsModule, Handler, Module, Notify, Remote, Route, type AsyncApiDocument, type Documentation, type PitayaApplication } from '@pitaya-ts/core';
 import { startApp } from '../support/app';
 
 const PROTO = path.join(__dirname, '../fixtures/chat.proto');
 
+const Enter = z.object({ nick: z.string(), seats: z.number().int(), tags: z.array(z.string()).optional() });
+const Entered = z.object({ ok: z.boolean(), scores: z.record(z.string(), z.number()) });
+
 @Handler('room')
 class RoomHandler {
+  @Route()
   join(_ctx: Context): unknown {
     return { code: 0 };
   }
@@ -18,9 +23,15 @@ class RoomHandler {
   upload(_ctx: Context, body: Uint8Array): unknown {
     return { size: body.length };
   }
+  @Route({ request: Enter, response: Entered })
+  enter(_ctx: Context, _body: z.infer<typeof Enter>): z.infer<typeof Entered> {
+    return { ok: true, scores: {} };
+  }
+  helper(): void {}
 }
 @Remote('stats')
 class StatsRemote {
+  @Route()
   count(_ctx: Context, _body: { room: string }): unknown {
     return { n: 1 };
   }
@@ -58,11 +69,21 @@ describe('DocsModule', () => {
     expect(doc.handlers['connector.room.join']).toEqual({ input: null, output: ['interface {}', 'error'] });
     expect(doc.handlers['connector.room.message']).toEqual({ input: 'interface {}', output: ['error'] });
     expect(doc.handlers['connector.room.upload']).toEqual({ input: '[]byte', output: ['interface {}', 'error'] });
+    // Declared schemas give the fields, with Go-like type names.
+    expect(doc.handlers['connector.room.enter']).toEqual({
+      input: { nick: 'string', seats: 'int64', tags: ['string'] },
+      output: [{ ok: 'bool', scores: { 'map[string]': 'float64' } }, 'error'],
+    });
+    expect(doc.handlers['connector.room.helper']).toBeUndefined();
     expect(doc.handlers['connector.docsHandler.docs']).toBeDefined();
     expect(doc.remotes).toEqual({ 'connector.stats.count': { input: 'interface {}', output: ['interface {}', 'error'] } });
     // Without a protobuf serializer there are no descriptors to serve.
     await expect(client.request('connector.docsHandler.protos', { name: ['chat.JoinRequest'] })).rejects.toMatchObject({ code: 'PIT-400' });
     await expect(client.request('connector.docsHandler.protos', { name: 'nope' })).rejects.toMatchObject({ code: 'PIT-400' });
+
+    const asyncApi = JSON.parse((await client.request<{ doc: string }>('connector.docsHandler.asyncapi')).doc) as AsyncApiDocument;
+    expect(asyncApi.asyncapi).toBe('3.0.0');
+    expect(Object.keys(asyncApi.channels)).toEqual(expect.arrayContaining(['connector.room.join', 'connector.room.enter']));
   });
 
   it('is off unless imported', async () => {
