@@ -76,8 +76,9 @@ describe('pitaya-ts repl against apps/chat', () => {
 
   it('tries wss before ws when no scheme is given, and honours an explicit scheme', async () => {
     const plain = repl([`127.0.0.1:${wsPort}`, '--pretty']);
-    await plain.waitFor(`connected to ws://127.0.0.1:${wsPort}`);
+    // Typed before the connection is up: it waits its turn instead of being lost.
     plain.send('request chat.room.join');
+    await plain.waitFor(`connected to ws://127.0.0.1:${wsPort}`);
     await plain.waitFor('sv-> {\n  "code": 0,\n  "result": "success"\n}');
     plain.send('exit');
     expect(await plain.exited).toBe(0);

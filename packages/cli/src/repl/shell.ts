@@ -88,6 +88,9 @@ async function runInteractive(options: ReplOptions): Promise<number> {
       stream.write(`${line}\n`);
     }
   };
+  // The iterator buffers lines from the moment it exists: lines typed (or piped) while the first
+  // connect runs must not be lost.
+  const lines = rl[Symbol.asyncIterator]();
   session = new ReplSession({ out: (l) => print(output, l), err: (l) => print(errorOutput, l) }, options);
   if (terminal) {
     output.write('pitaya-ts REPL: type help for the commands, Tab to complete, exit to leave\n');
@@ -105,7 +108,7 @@ async function runInteractive(options: ReplOptions): Promise<number> {
   }
   rl.prompt();
   // Commands run one at a time in the order typed, even when lines arrive faster than replies.
-  for await (const line of rl) {
+  for await (const line of { [Symbol.asyncIterator]: () => lines }) {
     try {
       await session.execute(line);
     } catch (error) {
