@@ -40,20 +40,22 @@ export class ReliableRpc {
     if (body instanceof Uint8Array) {
       throw new PitayaError(ErrorCode.Internal, 'reliableRpc stores its argument as JSON: pass an object, not bytes');
     }
-    let argJson: string | undefined;
-    try {
-      argJson = body === undefined ? 'null' : JSON.stringify(body);
-    } catch (error) {
-      throw new PitayaError(ErrorCode.Internal, `reliableRpc argument is not JSON-serialisable: ${(error as Error).message}`);
+    const retry = { ...this.config.worker.retry, ...options.retry };
+    for (const key of ['max', 'exponential', 'minDelay', 'maxDelay', 'maxRandom'] as const) {
+      // Go reads these as ints: anything else would make the job unreadable by a Go worker.
+      if (!Number.isSafeInteger(retry[key]) || retry[key] < 0) {
+        throw new PitayaError(ErrorCode.Internal, `reliableRpc retry.${key} must be a non-negative integer`, { [key]: String(retry[key]) });
+      }
     }
-    if (argJson === undefined) throw new PitayaError(ErrorCode.Internal, 'reliableRpc argument is not JSON-serialisable');
     const jid = newJid();
-    const json = encodeJob({
-      argsJson: encodeRpcArgs(route, options.metadata, argJson),
-      jid,
-      enqueuedAt: nowSeconds(),
-      retry: { ...this.config.worker.retry, ...options.retry },
-    });
+    let json: string;
+    try {
+      const argJson = body === undefined ? 'null' : JSON.stringify(body);
+      if (argJson === undefined) throw new Error(`${typeof body} has no JSON form`);
+      json = encodeJob({ argsJson: encodeRpcArgs(route, options.metadata, argJson), jid, enqueuedAt: nowSeconds(), retry });
+    } catch (error) {
+      throw new PitayaError(ErrorCode.Internal, `reliableRpc argument or metadata is not JSON-serialisable: ${(error as Error).message}`);
+    }
     const { keys, redis } = this.connection;
     await redis.multi().sadd(keys.queues, RPC_QUEUE).lpush(keys.queue(), json).exec().then(failedInTransaction);
     return jid;

@@ -80,4 +80,31 @@ describe('job format (go-workers v1.2.1)', () => {
       .toEqual(['pitaya:queues', 'pitaya:queue:rpc', 'pitaya:queue:rpc:h:inprogress', 'pitaya:goretry', 'pitaya:stat:failed:2026-11-30', 'pitaya:rpc']);
     expect([ns.queueOf('pitaya:rpc'), ns.queueOf('rpc'), ns.queueOf('')]).toEqual(['rpc', 'rpc', 'rpc']);
   });
+
+  it('rewrites any job (nested values, escapes, braces in strings, whitespace) into valid JSON with args untouched', () => {
+    let seed = 42;
+    const rand = (n: number): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % n);
+    const strings = ['', 'a', '"', '\\', '}', '{', ']', ',', ':', 'é', '\n', '\u0000', '"}]{[,'];
+    const value = (depth: number): unknown => {
+      switch (rand(depth > 3 ? 4 : 6)) {
+        case 0: return strings[rand(strings.length)]! + String(rand(100));
+        case 1: return rand(2) === 0 ? rand(1e6) - 5e5 : rand(1000) / 7;
+        case 2: return [true, false, null][rand(3)];
+        case 3: return '';
+        case 4: return Array.from({ length: rand(4) }, () => value(depth + 1));
+        default: return Object.fromEntries(Array.from({ length: rand(4) }, () => [strings[rand(strings.length)]! + rand(9), value(depth + 1)]));
+      }
+    };
+    for (let i = 0; i < 300; i++) {
+      const args = { Route: 'a.b.c', Metadata: value(1), Arg: value(1), Reply: {} };
+      const text = JSON.stringify({ queue: 'rpc', class: '', args, jid: `j${i}`, retry: true, ...(rand(2) ? { retry_count: rand(5) } : {}) }, null, rand(3));
+      const job = Job.parse(text)!;
+      expect(job).toBeDefined();
+      const { json } = job.failed('rpc', `error "${i}" }`);
+      const reparsed = JSON.parse(json) as { args: unknown; error_message: string };
+      expect(reparsed.args).toEqual(args);
+      expect(reparsed.error_message).toBe(`error "${i}" }`);
+      expect(JSON.parse(Job.parse(json)!.requeued(1))).toMatchObject({ enqueued_at: 1, args });
+    }
+  });
 });

@@ -91,6 +91,10 @@ describe('RpcWorker on a real Redis', () => {
     expect(Math.abs((job.enqueued_at as number) - Date.now() / 1000)).toBeLessThan(5);
     await expect(reliable.reliableRpc('nodot', {})).rejects.toThrow(PitayaError);
     await expect(reliable.reliableRpc('a.b.c', new Uint8Array(1))).rejects.toThrow('JSON');
+    await expect(reliable.reliableRpc('a.b.c', { n: 1n })).rejects.toThrow('not JSON-serialisable');
+    await expect(reliable.reliableRpc('a.b.c', {}, { retry: { minDelay: Number.NaN } })).rejects.toThrow('retry.minDelay');
+    await expect(reliable.reliableRpc('a.b.c', {}, { retry: { max: -1 } })).rejects.toThrow('retry.max');
+    expect(await kv.llen('pitaya:queue:rpc')).toBe(1);                  // nothing half-written
   });
 
   it('executes a job as a user RPC with the JSON argument as sent, acknowledges it and counts it', async () => {
