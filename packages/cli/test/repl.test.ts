@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { PitayaClient } from '@pitaya-ts/client/node';
 import { complete } from '@pitaya-ts/cli';
-import { createLogger, DocsModule, Pitaya, tcp, ws, type PitayaApplication } from '@pitaya-ts/core';
+import { Context, createLogger, DocsModule, Handler, Module, Pitaya, PitayaError, Route, tcp, ws, type PitayaApplication } from '@pitaya-ts/core';
 import { ChatModule } from '../../../apps/chat/src/chat.module';
 import { CliProcess, runCliProcess } from './support/cli-process';
 
@@ -176,5 +176,53 @@ describe('pitaya-ts repl against apps/chat', () => {
     expect(complete('request chat.room.', routes)).toEqual([['chat.room.join', 'chat.room.message'], 'chat.room.']);
     expect(complete('notify chat.d', routes)).toEqual([['chat.docsHandler.docs'], 'chat.d']);
     expect(complete('connect loc', routes)).toEqual([[], 'connect loc']);
+  });
+});
+
+@Handler('room')
+class ProtoRoomHandler {
+  @Route({ requestType: 'chat.JoinRequest', responseType: 'chat.JoinResponse' })
+  async join(ctx: Context, body: { name: string; score: string }): Promise<unknown> {
+    if (body.name === '') throw new PitayaError('RH-001', 'a name is needed', { field: 'name' });
+    await ctx.session.push('onNotice', { text: `hello ${body.name}` });
+    return { code: 0, result: `${body.name}:${body.score}` };
+  }
+}
+@Module({ imports: [DocsModule], handlers: [ProtoRoomHandler] })
+class ProtoApp {}
+
+describe('pitaya-ts repl against a protobuf server', () => {
+  let app: PitayaApplication;
+  const processes: CliProcess[] = [];
+  afterAll(async () => {
+    for (const p of processes) p.kill();
+    await Promise.all(processes.map((p) => p.exited));
+    await app?.close();
+  });
+
+  it('reads route types and descriptors from the docs routes, encodes requests and decodes replies, pushes and errors', async () => {
+    app = await Pitaya.create(ProtoApp, {
+      serverType: 'connector',
+      acceptors: [ws({ port: 0, host: '127.0.0.1' })],
+      serializer: 'protobuf',
+      protobuf: { files: [path.resolve(__dirname, '../../core/test/fixtures/chat.proto')], pushTypes: { onNotice: 'chat.Notice' } },
+      logger: createLogger({ level: 'silent' }),
+      env: {},
+    });
+    await app.start();
+    const p = new CliProcess(['repl'], { env: { PITAYA_TS_HISTORY_PATH: path.join(tmpdir(), 'pitaya-ts-proto-history') } });
+    processes.push(p);
+    p.send('push onNotice chat.Notice');
+    p.send(`connect ws://127.0.0.1:${app.listening[0]!.port}`);
+    await p.waitFor(/protobuf: \d+ routes and their types read from docsHandler\.docs/);
+    p.send('request connector.room.join {"name":"ana","score":"5"}');
+    await p.waitFor('sv-> push onNotice {"text":"hello ana"}');
+    await p.waitFor('sv-> {"code":0,"result":"ana:5"}');
+    p.send('request connector.room.join {"name":"","score":"1"}');
+    await p.waitFor('error: RH-001 connector.room.join: a name is needed {"field":"name"}', 'stderr');
+    p.send('push onOther no.Such');
+    await p.waitFor('error: unknown protobuf type no.Such', 'stderr');
+    p.send('exit');
+    expect(await p.exited).toBe(1);
   });
 });

@@ -12,6 +12,12 @@ export class ClientError extends Error {
    * @param message - the server's `msg`, or a local description
    * @param metadata - the server's error metadata
    */
+  /**
+   * The server's error payload as received, when it was not JSON (e.g. a protobuf `protos.Error` from
+   * a server using the protobuf serializer), for callers that can decode it.
+   */
+  payload?: Uint8Array;
+
   constructor(
     readonly code: string,
     message: string,
@@ -28,6 +34,8 @@ export function clientErrorFromPayload(data: Uint8Array): ClientError {
     const e = decodeErrorPayloadJson(data);
     return new ClientError(e.code || ErrorCode.Unknown, e.msg ?? '', e.metadata ?? {});
   } catch (cause) {
-    return new ClientError(ErrorCode.Unknown, 'the server returned an error payload that is not JSON', {}, { cause });
+    const error = new ClientError(ErrorCode.Unknown, 'the server returned an error payload that is not JSON', {}, { cause });
+    error.payload = data.slice();
+    return error;
   }
 }

@@ -1,6 +1,7 @@
 import type { PitayaClient } from '@pitaya-ts/client/node';
 import { CliError, oneLine } from '../errors';
 import { candidateUrls, connectFirst } from './connect';
+import { JSON_CODEC, ProtobufCodec, type PayloadCodec } from './protobuf-codec';
 
 /** Where the session writes: replies and pushes to `out`, problems to `err`. */
 export interface ReplOutput {
@@ -25,6 +26,7 @@ export const COMMANDS: Readonly<Record<string, string>> = {
   request: 'request <route> [json]   e.g. request chat.room.join {"name":"ana"}',
   notify: 'notify <route> [json]',
   sethandshake: 'sethandshake <json> | sethandshake version|platform|buildNumber <value>   (used by the next connect)',
+  push: 'push <route> <protobuf type>   (protobuf servers: how to decode pushes on route)',
   routes: 'routes   (the routes the server lists through its docs route)',
   sleep: 'sleep <ms>   (wait, e.g. for pushes in a --file script)',
   help: 'help',
@@ -48,6 +50,8 @@ export class ReplSession {
   private url: string | undefined;
   private handshake: HandshakeData = {};
   private knownRoutes: string[] = [];
+  private codec: PayloadCodec = JSON_CODEC;
+  private readonly pushDeclarations = new Map<string, string>();
   /** Set by `exit`. */
   exited = false;
 
@@ -73,6 +77,7 @@ export class ReplSession {
       case 'request': return this.request(rest);
       case 'notify': return this.notify(rest);
       case 'sethandshake': return this.setHandshake(rest);
+      case 'push': return this.declarePush(rest);
       case 'routes': return this.printRoutes();
       case 'sleep': return this.sleep(rest);
       case 'help': return this.help();
@@ -94,14 +99,17 @@ export class ReplSession {
     if (this.connected) throw new CliError(`already connected to ${this.url}: disconnect first`);
     const urls = candidateUrls(address);
     const timeoutMs = this.options.timeoutMs ?? 5_000;
+    // Raw bytes: the codec (JSON, or protobuf from the server's descriptors) is chosen after the handshake.
     const { client, url } = await connectFirst(urls, {
       handshake: this.handshake,
       connectTimeoutMs: timeoutMs,
       requestTimeoutMs: timeoutMs,
+      encoding: 'raw',
     });
     this.client = client;
     this.url = url;
-    client.onAnyPush((route, body) => this.output.out(`sv-> push ${route} ${this.format(body)}`));
+    this.codec = JSON_CODEC;
+    client.onAnyPush((route, body) => this.output.out(`sv-> push ${route} ${this.format(this.codec.decodePush(route, body as Uint8Array))}`));
     client.onKick(() => this.output.out('sv-> kicked by the server'));
     client.onClose((reason) => {
       if (this.client === client) {
@@ -113,15 +121,48 @@ export class ReplSession {
     await this.loadRoutes(client);
   }
 
-  /** Reads the route list from the docs route when the server has one; silently none otherwise. */
+  /**
+   * Reads the route list from the docs route when the server has one (silently none otherwise); a
+   * protobuf server's route types and their descriptors too, like pitaya-cli's protobuf mode.
+   */
   private async loadRoutes(client: PitayaClient): Promise<void> {
+    const docsRoute = this.options.docsRoute ?? 'docsHandler.docs';
+    this.knownRoutes = [];
+    if (client.handshake.sys.serializer === 'protobuf') {
+      try {
+        const codec = await ProtobufCodec.load((route, body) => client.request<Uint8Array>(route, body), docsRoute);
+        for (const [route, type] of this.pushDeclarations) codec.declarePush(route, type);
+        this.codec = codec;
+        this.knownRoutes = [...codec.routes];
+        this.output.out(`protobuf: ${this.knownRoutes.length} routes and their types read from ${docsRoute}`);
+      } catch (error) {
+        this.output.err(`protobuf server without usable docs routes (${oneLine(error)}): bodies are sent and shown as raw bytes`);
+      }
+      return;
+    }
     try {
-      const reply = await client.request<{ doc?: unknown }>(this.options.docsRoute ?? 'docsHandler.docs');
+      const reply = this.codec.decodeReply(docsRoute, await client.request<Uint8Array>(docsRoute)) as { doc?: unknown } | null;
       const doc = typeof reply?.doc === 'string' ? (JSON.parse(reply.doc) as { handlers?: Record<string, unknown> }) : undefined;
       this.knownRoutes = Object.keys(doc?.handlers ?? {}).sort();
     } catch {
       this.knownRoutes = [];
     }
+  }
+
+  private declarePush(rest: string): Promise<void> {
+    const [route, type] = splitFirst(rest);
+    if (!route || !type) throw new CliError(`usage: ${COMMANDS.push}`);
+    if (this.codec instanceof ProtobufCodec) {
+      try {
+        this.codec.declarePush(route, type);
+      } catch (error) {
+        throw new CliError(oneLine(error));
+      }
+    } else if (this.connected) {
+      throw new CliError('push declarations are for protobuf servers: this one speaks JSON, its pushes print as they are');
+    }
+    this.pushDeclarations.set(route, type);
+    return Promise.resolve();
   }
 
   private async disconnect(quiet = false): Promise<void> {
@@ -138,9 +179,10 @@ export class ReplSession {
   private async request(rest: string): Promise<void> {
     const { route, body } = this.routeAndBody(rest, 'request');
     const client = this.requireClient();
+    const payload = this.encode(route, body);
     try {
-      const reply = await client.request(route, body);
-      this.output.out(`sv-> ${this.format(reply)}`);
+      const reply = await client.request<Uint8Array>(route, payload);
+      this.output.out(`sv-> ${this.format(this.codec.decodeReply(route, reply))}`);
     } catch (error) {
       throw this.routeError(route, error);
     }
@@ -148,7 +190,16 @@ export class ReplSession {
 
   private async notify(rest: string): Promise<void> {
     const { route, body } = this.routeAndBody(rest, 'notify');
-    this.requireClient().notify(route, body);
+    const client = this.requireClient();
+    client.notify(route, this.encode(route, body));
+  }
+
+  private encode(route: string, body: unknown): Uint8Array | undefined {
+    try {
+      return this.codec.encodeRequest(route, body);
+    } catch (error) {
+      throw new CliError(`cannot encode the body of ${route}: ${oneLine(error)}`);
+    }
   }
 
   private setHandshake(rest: string): Promise<void> {
@@ -200,6 +251,10 @@ export class ReplSession {
   }
 
   private routeError(route: string, error: unknown): CliError {
+    // A protobuf server's error reply is a protos.Error the client could not read as JSON.
+    const payload = (error as { payload?: unknown }).payload;
+    const decoded = payload instanceof Uint8Array ? this.codec.decodeError(payload) : undefined;
+    if (decoded) error = Object.assign(new Error(decoded.msg), { code: decoded.code, metadata: decoded.metadata });
     const e = error as { code?: unknown; metadata?: Record<string, string> };
     const code = typeof e.code === 'string' ? `${e.code} ` : '';
     const metadata = e.metadata && Object.keys(e.metadata).length > 0 ? ` ${JSON.stringify(e.metadata)}` : '';
