@@ -5,7 +5,7 @@ import { PitayaClient } from '@pitaya-ts/client/node';
 import { complete } from '@pitaya-ts/cli';
 import { Context, createLogger, DocsModule, Handler, Module, Pitaya, PitayaError, Route, tcp, ws, type PitayaApplication } from '@pitaya-ts/core';
 import { ChatModule } from '../../../apps/chat/src/chat.module';
-import { CliProcess, runCliProcess } from './support/cli-process';
+import { CLI_BIN, CliProcess, CliProcessRaw, runCliProcess } from './support/cli-process';
 
 /** A line of a stack trace: what a user must never see. */
 const STACK_LINE = /^\s+at .+\(.+:\d+:\d+\)$|^\s+at .+:\d+:\d+$/m;
@@ -72,6 +72,25 @@ describe('pitaya-ts repl against apps/chat', () => {
     p.send('exit');
     expect(await p.exited).toBe(0);
     expect(p.stderr).toBe('');
+  });
+
+  it('in a terminal: Tab completes commands and the server\'s routes, history goes to its file', async () => {
+    // util-linux's `script` gives the REPL a pseudo-terminal, as a person at a keyboard would.
+    const history = path.join(dir, 'tty-history');
+    const command = `${process.execPath} ${CLI_BIN} repl ws://127.0.0.1:${wsPort} --history ${history}`;
+    const p = new CliProcessRaw('script', ['-qfec', command, '/dev/null']);
+    processes.push(p);
+    await p.waitFor('connected to');
+    await p.waitFor('pitaya> ');
+    p.write('req\t');
+    await p.waitFor('request ');
+    p.write('chat.room.jo\t');
+    await p.waitFor('chat.room.join');
+    p.write('\r');
+    await p.waitFor('sv-> {"code":0,"result":"success"}');
+    p.write('exit\r');
+    expect(await p.exited).toBe(0);
+    expect(readFileSync(history, 'utf8')).toBe('request chat.room.join\nexit\n');
   });
 
   it('tries wss before ws when no scheme is given, and honours an explicit scheme', async () => {

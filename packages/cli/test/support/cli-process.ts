@@ -17,12 +17,18 @@ export class CliProcess {
   stderr = '';
   readonly exited: Promise<number>;
 
-  constructor(args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) {
+  constructor(args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; command?: string } = {}) {
     assertBuilt();
-    this.child = spawn(process.execPath, [CLI_BIN, ...args], { cwd: options.cwd, env: { ...process.env, ...options.env } });
+    const [command, argv] = options.command ? [options.command, args] : [process.execPath, [CLI_BIN, ...args]];
+    this.child = spawn(command, argv, { cwd: options.cwd, env: { ...process.env, ...options.env } });
     this.child.stdout.setEncoding('utf8').on('data', (s: string) => (this.stdout += s));
     this.child.stderr.setEncoding('utf8').on('data', (s: string) => (this.stderr += s));
     this.exited = new Promise((resolve) => this.child.once('close', (code) => resolve(code ?? -1)));
+  }
+
+  /** Writes keystrokes as they are. */
+  write(text: string): void {
+    this.child.stdin.write(text);
   }
 
   /** Types a line into the REPL. */
@@ -52,4 +58,11 @@ export async function runCliProcess(args: readonly string[], options: { cwd?: st
   p.child.stdin.end(options.stdin ?? '');
   const code = await p.exited;
   return { code, stdout: p.stdout, stderr: p.stderr };
+}
+
+/** Any command (e.g. `script` wrapping the CLI in a pseudo-terminal), read the same way. */
+export class CliProcessRaw extends CliProcess {
+  constructor(command: string, args: readonly string[], env: NodeJS.ProcessEnv = {}) {
+    super(args, { command, env });
+  }
 }
