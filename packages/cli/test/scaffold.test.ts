@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { Writable } from 'node:stream';
-import { addToModule, DEV_DEPENDENCIES, OVERRIDES, runCli } from '@pitaya-ts/cli';
+import { addToModule, DEPENDENCIES, DEV_DEPENDENCIES, OVERRIDES, runCli } from '@pitaya-ts/cli';
 
 async function cli(args: string[]): Promise<{ code: number; out: string }> {
   let out = '';
@@ -117,6 +117,7 @@ describe('pitaya-ts new and generate (files only)', () => {
   it('pins the toolchain versions this repository is built with', () => {
     const root = JSON.parse(readFileSync(path.resolve(__dirname, '../../../package.json'), 'utf8')) as { devDependencies: Record<string, string>; overrides: Record<string, string> };
     for (const [name, version] of Object.entries(DEV_DEPENDENCIES)) expect({ name, version }).toEqual({ name, version: root.devDependencies[name] });
+    expect(DEPENDENCIES.zod).toBe(root.devDependencies.zod);
     expect(OVERRIDES).toEqual(root.overrides);
   });
 

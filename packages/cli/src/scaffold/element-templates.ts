@@ -23,22 +23,25 @@ export function elementSource(kind: ElementKind, names: Names): string {
   const cls = className(kind, names);
   switch (kind) {
     case 'handler':
-      return `import { Context, Handler, Notify, PitayaError, Route } from '@pitaya-ts/core';
+      return `import { Context, Handler, Notify, Route } from '@pitaya-ts/core';
+import { z } from 'zod';
 
-/** Client routes \`<serverType>.${names.camel}.*\`. Each route is decorated explicitly. */
+const GetRequest = z.object({ id: z.string().min(1) });
+const UpdateRequest = z.object({ value: z.unknown() });
+
+/** Client routes \`<serverType>.${names.camel}.*\`. Each route is decorated explicitly; bodies are checked by their schema. */
 @Handler('${names.camel}')
 export class ${cls} {
   /** A request: the reply goes back to the client. */
-  @Route()
-  async get(_ctx: Context, body: { id?: string }): Promise<{ code: number; id: string }> {
-    if (typeof body?.id !== 'string') throw new PitayaError('PIT-400', 'get needs a string id');
+  @Route({ request: GetRequest })
+  async get(_ctx: Context, body: z.infer<typeof GetRequest>): Promise<{ code: number; id: string }> {
     return { code: 0, id: body.id };
   }
 
   /** A notify: no reply. */
-  @Notify()
-  async update(ctx: Context, body: { value?: unknown }): Promise<void> {
-    await ctx.session.push('on${names.pascal}Updated', { value: body?.value ?? null });
+  @Notify({ request: UpdateRequest })
+  async update(ctx: Context, body: z.infer<typeof UpdateRequest>): Promise<void> {
+    await ctx.session.push('on${names.pascal}Updated', { value: body.value ?? null });
   }
 }
 `;

@@ -170,23 +170,16 @@ Talk to it by hand with \`npx pitaya-ts repl\` then \`connect localhost:3250\` a
 
 function roomHandler(cluster: boolean): string {
   return `import { Context, GROUPS, Handler, Inject, Notify, PitayaError, Route, type Groups, type OnInit } from '@pitaya-ts/core';
+import { z } from 'zod';
 ${cluster ? "import { FRONTEND_TYPE } from '../cluster';\n" : ''}
-/** Body of \`room.join\`. */
-export interface JoinRequest {
-  name: string;
-}
+/** Body of \`room.join\`: checked before the handler runs (a bad one is answered PIT-400). */
+export const JoinRequest = z.object({ name: z.string().trim().min(1).max(32) });
 
 /** Reply of \`room.join\`. */
-export interface JoinResponse {
-  code: number;
-  members: string[];
-}
+export const JoinResponse = z.object({ code: z.number(), members: z.array(z.string()) });
 
-/** A chat line, as sent with \`room.message\` and pushed to everyone as \`onMessage\`. */
-export interface ChatMessage {
-  from?: string;
-  text: string;
-}
+/** A chat line, as sent with \`room.message\`; pushed to everyone as \`onMessage\` with its sender. */
+export const ChatMessage = z.object({ text: z.string().max(500) });
 
 /** A room players join and talk in. Each route is decorated explicitly: plain methods stay private helpers. */
 @Handler('room')
@@ -198,23 +191,20 @@ export class RoomHandler implements OnInit {
   }
 
   /** A request: binds the session to the player's name and answers with who is in the room. */
-  @Route()
-  async join(ctx: Context, body: JoinRequest): Promise<JoinResponse> {
-    const name = typeof body?.name === 'string' ? body.name.trim() : '';
-    if (name === '' || name.length > 32) throw new PitayaError('PIT-400', 'join needs a name of 1 to 32 characters');
-    await ctx.session.bind(name);
-    await this.groups.add('room', name);
+  @Route({ request: JoinRequest, response: JoinResponse })
+  async join(ctx: Context, body: z.infer<typeof JoinRequest>): Promise<z.infer<typeof JoinResponse>> {
+    await ctx.session.bind(body.name);
+    await this.groups.add('room', body.name);
     // A frontend sees its sessions close; a backend learns about it from the frontend instead.
-    if (ctx.session.isFrontend) ctx.session.onClose(() => this.groups.remove('room', name).catch(() => undefined));
+    if (ctx.session.isFrontend) ctx.session.onClose(() => this.groups.remove('room', body.name).catch(() => undefined));
     return { code: 0, members: await this.groups.members('room') };
   }
 
   /** A notify: no reply; the line is pushed to everyone in the room as \`onMessage\`. */
-  @Notify()
-  async message(ctx: Context, body: ChatMessage): Promise<void> {
+  @Notify({ request: ChatMessage })
+  async message(ctx: Context, body: z.infer<typeof ChatMessage>): Promise<void> {
     if (!ctx.session.uid) throw new PitayaError('PIT-400', 'join the room first');
-    const text = typeof body?.text === 'string' ? body.text.slice(0, 500) : '';
-    await this.groups.broadcast('room', 'onMessage', { from: ctx.session.uid, text }${cluster ? ', { frontendType: FRONTEND_TYPE }' : ''});
+    await this.groups.broadcast('room', 'onMessage', { from: ctx.session.uid, text: body.text }${cluster ? ', { frontendType: FRONTEND_TYPE }' : ''});
   }
 }
 `;

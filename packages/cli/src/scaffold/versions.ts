@@ -20,6 +20,8 @@ export const DEV_DEPENDENCIES: Readonly<Record<string, string>> = {
 /** Runtime dependencies besides the @pitaya-ts packages. */
 export const DEPENDENCIES: Readonly<Record<string, string>> = {
   'reflect-metadata': '0.2.2',
+  // The project's choice of schema library (Standard Schema) for route bodies.
+  zod: '4.6.7',
 };
 
 /**
