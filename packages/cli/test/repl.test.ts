@@ -5,6 +5,7 @@ import { PitayaClient } from '@pitaya-ts/client/node';
 import { complete } from '@pitaya-ts/cli';
 import { Context, createLogger, DocsModule, Handler, Module, Pitaya, PitayaError, Route, tcp, ws, type PitayaApplication } from '@pitaya-ts/core';
 import { ChatModule } from '../../../apps/chat/src/chat.module';
+import { selfSignedCertificate } from '@pitaya-ts/testing';
 import { CLI_BIN, CliProcess, CliProcessRaw, runCliProcess } from './support/cli-process';
 
 /** A line of a stack trace: what a user must never see. */
@@ -243,5 +244,38 @@ describe('pitaya-ts repl against a protobuf server', () => {
     await p.waitFor('error: unknown protobuf type no.Such', 'stderr');
     p.send('exit');
     expect(await p.exited).toBe(1);
+  });
+});
+
+describe('pitaya-ts repl over TLS', () => {
+  let app: PitayaApplication;
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('connects with wss:// and tls://, and picks them first when no scheme is given (certificates not verified, like pitaya-cli)', async () => {
+    const { key, cert } = selfSignedCertificate();
+    app = await Pitaya.create({ module: ChatModule, imports: [DocsModule] }, {
+      serverType: 'chat',
+      acceptors: [ws({ port: 0, host: '127.0.0.1', tls: { key, cert } }), tcp({ port: 0, host: '127.0.0.1', tls: { key, cert } })],
+      logger: createLogger({ level: 'silent' }),
+      env: {},
+    });
+    await app.start();
+    const [wss, tls] = app.listening.map((a) => a.port) as [number, number];
+    const script = (address: string): string => `connect ${address}\nrequest chat.room.join\n`;
+    for (const [address, url] of [
+      [`127.0.0.1:${wss}`, `wss://127.0.0.1:${wss}`],
+      [`127.0.0.1:${tls}`, `tls://127.0.0.1:${tls}`],
+      [`tls://127.0.0.1:${tls}`, `tls://127.0.0.1:${tls}`],
+    ] as const) {
+      const file = path.join(tmpdir(), `pitaya-ts-tls-${process.pid}.txt`);
+      writeFileSync(file, script(address));
+      const r = await runCliProcess(['repl', '--file', file]);
+      rmSync(file, { force: true });
+      expect({ address, code: r.code, stderr: r.stderr }).toEqual({ address, code: 0, stderr: '' });
+      expect(r.stdout).toContain(`connected to ${url}\n`);
+      expect(r.stdout).toContain('sv-> {"code":0,"result":"success"}');
+    }
   });
 });

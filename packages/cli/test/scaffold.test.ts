@@ -84,6 +84,20 @@ describe('pitaya-ts new and generate (files only)', () => {
     expect(pm).toEqual({ code: 1, out: 'pitaya-ts: unknown package manager "bower": use npm, pnpm, yarn\n' });
   });
 
+  it('a failed install leaves the files and says what to run, in one line', async () => {
+    // An empty PATH: the package manager cannot even start, the way a missing pnpm fails.
+    const path0 = process.env.PATH;
+    process.env.PATH = dir;
+    try {
+      const r = await cli(['new', path.join(dir, 'inst'), '--package-manager', 'pnpm']);
+      expect(r.code).toBe(1);
+      expect(r.out.trim().split('\n').pop()).toMatch(/^pitaya-ts: the project is written but "pnpm install" failed \(.*ENOENT.*\): run it yourself in .*inst$/);
+      expect(existsSync(path.join(dir, 'inst', 'package.json'))).toBe(true);
+    } finally {
+      process.env.PATH = path0;
+    }
+  });
+
   it('--package-manager shapes the scripts and the overrides', async () => {
     expect(await cli(['new', path.join(dir, 'p'), '--skip-install', '--package-manager', 'pnpm'])).toMatchObject({ code: 0 });
     const pkg = JSON.parse(readFileSync(path.join(dir, 'p', 'package.json'), 'utf8')) as Record<string, unknown>;
