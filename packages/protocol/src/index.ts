@@ -9,7 +9,7 @@ export {
   encodeErrorPayloadJson,
   decodeErrorPayloadJson,
 } from './error-codes';
-export { compareCodePoints, goJsonStringify } from './json';
+export { compareCodePoints, findForbiddenKey, forbiddenKeyInJson, goJsonStringify, isForbiddenKey } from './json';
 export { utf8Encode, utf8Decode } from './utf8';
 export {
   PacketType,

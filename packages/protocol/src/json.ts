@@ -61,34 +61,63 @@ export function goJsonObject(entries: Readonly<Record<string, unknown>>, value: 
 }
 
 const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+// A forbidden key reaches JSON text either spelled literally or with at least one escape sequence
+// (`"\u005f_proto__"`): text with neither cannot hold one, which spares the walk for ordinary payloads.
+const LITERAL_FORBIDDEN = /__proto__|constructor|prototype/;
 
 /**
- * Parses untrusted JSON bytes and rejects prototype-polluting keys at any depth (iteratively: a deeply
- * nested document must not overflow the stack). @internal
+ * True for the keys that pollute prototypes once user code merges an object (`Object.assign`, spreads,
+ * lodash `merge`): `__proto__`, `constructor`, `prototype`.
  */
-export function parseUntrustedJson(bytes: Uint8Array, what: string, reason: ProtocolErrorReason): unknown {
-  let value: unknown;
-  try {
-    value = JSON.parse(utf8Decode(bytes));
-  } catch (e) {
-    throw new ProtocolError(reason, `${what} is not valid JSON: ${(e as Error).message}`, { cause: e });
-  }
-  const stack: unknown[] = [value];
+export function isForbiddenKey(key: string): boolean {
+  return FORBIDDEN_KEYS.has(key);
+}
+
+/**
+ * The first forbidden key (see {@link isForbiddenKey}) of `value` at any depth, or `undefined`. Walks
+ * iteratively: a deeply nested document must not overflow the stack.
+ */
+export function findForbiddenKey(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const stack: object[] = [value];
   while (stack.length > 0) {
-    const node = stack.pop();
-    if (typeof node !== 'object' || node === null) continue;
+    const node = stack.pop()!;
     if (Array.isArray(node)) {
-      for (const item of node) if (typeof item === 'object' && item !== null) stack.push(item);
+      for (const item of node) if (typeof item === 'object' && item !== null) stack.push(item as object);
       continue;
     }
     for (const key of Object.keys(node)) {
-      if (FORBIDDEN_KEYS.has(key)) {
-        throw new ProtocolError('FORBIDDEN_KEY', `${what} contains the forbidden key "${key}"`);
-      }
+      if (FORBIDDEN_KEYS.has(key)) return key;
       const child = (node as Record<string, unknown>)[key];
       if (typeof child === 'object' && child !== null) stack.push(child);
     }
   }
+  return undefined;
+}
+
+/**
+ * The one prototype-pollution check for parsed JSON: the first forbidden key of `value`, parsed from
+ * `text`, however the text spells it (literally or with `\u` escapes). Only text containing a
+ * backslash or one of the words is walked, so the common payload costs two linear scans and no
+ * allocation.
+ */
+export function forbiddenKeyInJson(text: string, value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  if (!text.includes('\\') && !LITERAL_FORBIDDEN.test(text)) return undefined;
+  return findForbiddenKey(value);
+}
+
+/** Parses untrusted JSON bytes and rejects prototype-polluting keys at any depth, however spelled. @internal */
+export function parseUntrustedJson(bytes: Uint8Array, what: string, reason: ProtocolErrorReason): unknown {
+  const text = utf8Decode(bytes);
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new ProtocolError(reason, `${what} is not valid JSON: ${(e as Error).message}`, { cause: e });
+  }
+  const key = forbiddenKeyInJson(text, value);
+  if (key !== undefined) throw new ProtocolError('FORBIDDEN_KEY', `${what} contains the forbidden key "${key}"`);
   return value;
 }
 

@@ -1,4 +1,4 @@
-import type { HandshakeRequest } from '@pitaya-ts/protocol';
+import { isForbiddenKey, type HandshakeRequest } from '@pitaya-ts/protocol';
 import { assertNoForbiddenKeys, parseUntrustedJson } from '../serialize/safe-json';
 import { SessionParam } from '../decorators/guard.decorators';
 
@@ -55,8 +55,6 @@ export interface Session {
   setEncodedData(json: string | Uint8Array): void;
 }
 
-const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
-
 /** Data handling shared by frontend and backend sessions. */
 export abstract class SessionData {
   private values: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
@@ -67,7 +65,7 @@ export abstract class SessionData {
   }
 
   set(key: string, value: unknown): void {
-    if (FORBIDDEN_KEYS.has(key)) throw new Error(`session data key "${key}" is not allowed`);
+    if (isForbiddenKey(key)) throw new Error(`session data key "${key}" is not allowed`);
     this.values[key] = value;
     this.encoded = undefined;
   }
