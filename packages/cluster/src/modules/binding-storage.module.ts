@@ -31,7 +31,15 @@ export class BindingStorageModule implements PitayaModule {
     if (!this.self.frontend) return;
     const storage = this.storage;
     this.unsubscribe.push(
-      this.pool.onAfterSessionBind((session) => storage.putBinding(session.uid!)),
+      this.pool.onAfterSessionBind(async (session) => {
+        const uid = session.uid!;
+        await storage.putBinding(uid);
+        // A connection that closed while the put was in flight ran its removal first: undo the put
+        // unless a newer session holds the uid by now.
+        if ((session as { closed?: boolean }).closed === true && this.pool.getByUid(uid) === undefined) {
+          await storage.removeBinding(uid).catch((error: unknown) => this.log.warn({ err: error, uid }, 'could not remove a binding'));
+        }
+      }),
       this.pool.onSessionClose(async (session) => {
         if (session.uid === undefined) return;
         await storage.removeBinding(session.uid).catch((error: unknown) => this.log.warn({ err: error, uid: session.uid }, 'could not remove a binding'));

@@ -2,6 +2,7 @@ import { injectable } from 'inversify';
 import { Inject } from '../decorators/inject.decorators';
 import type { HandshakeRequest } from '@pitaya-ts/protocol';
 import { SERVER_INFO } from '../container/tokens';
+import { ErrorCode, PitayaError } from '../errors/pitaya-error';
 import { LOGGER, type Logger } from '../logger';
 import type { ServerIdentity } from '../server-identity';
 import { FrontendSession, type SessionLink, type SessionRegistry } from './frontend-session';
@@ -35,6 +36,11 @@ export class SessionPool implements SessionRegistry {
   /** Number of live sessions (Pitaya's `GetSessionCount`). */
   get count(): number {
     return this.byId.size;
+  }
+
+  /** Number of sessions bound to a uid. */
+  get boundCount(): number {
+    return this.byUid.size;
   }
 
   get(id: number): FrontendSession | undefined {
@@ -102,6 +108,9 @@ export class SessionPool implements SessionRegistry {
       session.uid = undefined;
       throw error;
     }
+    // The connection may have closed during the callbacks (a join and a malformed packet in one
+    // write do that): its close path has run already, so mapping the uid now would keep the session forever.
+    if (session.closed) throw new PitayaError(ErrorCode.ClientClosedRequest, 'session closed while binding');
     const previous = this.byUid.get(uid);
     if (previous && previous !== session) {
       // One live session per uid on this server: the older one is told why it goes.
