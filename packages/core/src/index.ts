@@ -2,12 +2,14 @@ import 'reflect-metadata';
 
 export * from './acceptors/acceptor';
 export * from './acceptors/acceptor-wrapper';
+export * from './acceptors/partial-packet-budget';
 export * from './acceptors/rate-limiting-wrapper';
 export * from './acceptors/tcp-acceptor';
 export * from './acceptors/tls-options';
 export * from './acceptors/ws-acceptor';
 export * from './agent/agent';
 export * from './agent/agent-factory';
+export * from './agent/connection-guard';
 export * from './agent/heartbeat-scheduler';
 export * from './agent/message-encoder';
 export * from './bootstrap/application';

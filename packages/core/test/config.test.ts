@@ -5,7 +5,7 @@ describe('configuration', () => {
     const config = resolveConfig<PitayaConfig>(PITAYA_CONFIG_KEYS, {}, {});
     expect(config.heartbeat.interval).toBe(30_000);
     expect(config.handler.messages.compression).toBe(true);
-    expect(config.conn.rateLimiting).toEqual({ limit: 20, interval: 1000, forceDisable: false });
+    expect(config.conn.rateLimiting).toEqual({ limit: 20, interval: 1000, forceDisable: false, kickAfter: 0 });
     expect(config.session).toEqual({ unique: true, drain: { enabled: false, timeout: 6 * 3_600_000, period: 5000 } });
   });
 

@@ -2,6 +2,7 @@ import type { PacketType, ProtocolError } from '@pitaya-ts/protocol';
 import type { PitayaConfig } from '../config/pitaya-config';
 import type { Logger } from '../logger';
 import type { MetricsReporter } from '../metrics/metrics-reporter';
+import type { PartialPacketBudget } from './partial-packet-budget';
 
 /** Receives what a connection reads. */
 export interface ConnectionHandler {
@@ -44,6 +45,8 @@ export interface AcceptorContext {
   readonly config: PitayaConfig;
   readonly metrics: MetricsReporter;
   readonly log: Logger;
+  /** Shared by the application's acceptors; an acceptor without one makes its own from `conn.partialPacketBudget`. */
+  readonly partialPackets?: PartialPacketBudget;
 }
 
 /**

@@ -3,6 +3,7 @@ import * as tls from 'node:tls';
 import { PacketDecoder, ProtocolError, type PacketType } from '@pitaya-ts/protocol';
 import type { Acceptor, AcceptorAddress, AcceptorContext, Connection, ConnectionHandler } from './acceptor';
 import { listenOn, stopServer } from './listen';
+import { PartialPacketBudget } from './partial-packet-budget';
 import { loadTls, type TlsOptions } from './tls-options';
 
 /** Options of the TCP acceptor. */
@@ -23,15 +24,22 @@ class TcpConnection implements Connection {
   private handler: ConnectionHandler | undefined;
   private readonly decoder: PacketDecoder;
   private ended = false;
+  /** Bytes this connection holds of the process-wide partial-packet budget. */
+  private held = 0;
+  private closeTimer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly socket: net.Socket, maxPacketSize: number, secure: boolean) {
+  constructor(private readonly socket: net.Socket, maxPacketSize: number, secure: boolean, private readonly context: AcceptorContext, private readonly budget: PartialPacketBudget) {
     this.transport = secure ? 'tls' : 'tcp';
     this.remoteAddress = `${socket.remoteAddress ?? ''}:${socket.remotePort ?? ''}`;
     this.decoder = new PacketDecoder({ maxBodyLength: maxPacketSize });
     socket.setNoDelay(true);
     socket.on('data', this.onData);
     socket.on('error', () => socket.destroy());
-    socket.on('close', () => this.handler?.onClose(this.ended ? 'closed' : 'connection closed by peer'));
+    socket.on('close', () => {
+      clearTimeout(this.closeTimer);
+      this.releaseBudget();
+      this.handler?.onClose(this.ended ? 'closed' : 'connection closed by peer');
+    });
   }
 
   get pendingBytes(): number {
@@ -50,6 +58,11 @@ class TcpConnection implements Connection {
     if (!handler) return;
     try {
       this.decoder.push(chunk, this.onPacket);
+      const next = this.decoder.heldBytes;
+      if (next !== this.held) {
+        if (!this.budget.update(this.held, next)) return this.overBudget(next);
+        this.held = next;
+      }
     } catch (error) {
       this.decoder.destroy();
       if (error instanceof ProtocolError) handler.onMalformed(error);
@@ -57,6 +70,18 @@ class TcpConnection implements Connection {
       this.socket.destroy();
     }
   };
+
+  private overBudget(wanted: number): void {
+    this.context.metrics.refused('partial-packet-budget');
+    this.context.log.warn({ remote: this.remoteAddress, wanted, used: this.budget.usedBytes }, 'closing connection: partial packets of all connections are over conn.partialPacketBudget');
+    this.destroy();
+  }
+
+  private releaseBudget(): void {
+    if (this.held === 0) return;
+    this.budget.update(this.held, 0);
+    this.held = 0;
+  }
 
   write(packet: Uint8Array): void {
     if (!this.ended) this.socket.write(packet);
@@ -74,14 +99,17 @@ class TcpConnection implements Connection {
     if (this.ended) return;
     this.ended = true;
     this.decoder.destroy();
+    this.releaseBudget();
     this.socket.end();
-    // A peer that never reads would keep the socket half-open: give it a moment, then cut.
-    setTimeout(() => this.socket.destroy(), 5000).unref();
+    // A peer that never reads would keep the socket half-open: give it a moment, then cut (cleared on close).
+    this.closeTimer = setTimeout(() => this.socket.destroy(), 5000);
+    this.closeTimer.unref();
   }
 
   destroy(): void {
     this.ended = true;
     this.decoder.destroy();
+    this.releaseBudget();
     this.socket.destroy();
   }
 }
@@ -101,10 +129,11 @@ export class TcpAcceptor implements Acceptor {
   async listen(onConnection: (connection: Connection) => void, context: AcceptorContext): Promise<AcceptorAddress> {
     const maxPacketSize = this.options.maxPacketSize ?? context.config.conn.maxPacketSize;
     const secure = this.options.tls !== undefined;
+    const budget = context.partialPackets ?? new PartialPacketBudget(context.config.conn.partialPacketBudget);
     const accept = (socket: net.Socket): void => {
       this.sockets.add(socket);
       socket.once('close', () => this.sockets.delete(socket));
-      onConnection(new TcpConnection(socket, maxPacketSize, secure));
+      onConnection(new TcpConnection(socket, maxPacketSize, secure, context, budget));
     };
     const server = secure
       ? tls.createServer({ ...loadTls(this.options.tls!) }, accept)

@@ -3,7 +3,9 @@ import * as https from 'node:https';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import { decodeFrame, PACKET_HEADER_LENGTH, ProtocolError } from '@pitaya-ts/protocol';
 import type { Acceptor, AcceptorAddress, AcceptorContext, Connection, ConnectionHandler } from './acceptor';
+import type { Socket } from 'node:net';
 import { listenOn, stopServer } from './listen';
+import { PartialPacketBudget } from './partial-packet-budget';
 import { loadTls, type TlsOptions } from './tls-options';
 
 /** Options of the WebSocket acceptor. */
@@ -27,16 +29,66 @@ export interface WsAcceptorOptions {
   readonly httpHandler?: http.RequestListener;
 }
 
+/**
+ * What `ws` (pinned in package.json) holds of a frame or message in progress. Its receiver has no
+ * public API for this; read defensively so a future `ws` without these fields only loses the budget.
+ */
+interface WsReceiverInternals {
+  /** Received bytes not parsed yet: a frame waiting for the rest of its payload. */
+  readonly _bufferedBytes?: number;
+  /** Earlier frames of a fragmented message. */
+  readonly _fragments?: readonly Uint8Array[];
+}
+
 class WsConnection implements Connection {
   readonly transport: string;
   private handler: ConnectionHandler | undefined;
   private ended = false;
+  /** Bytes this connection holds of the process-wide partial-packet budget. */
+  private held = 0;
+  private closeTimer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly socket: WebSocket, readonly remoteAddress: string, private readonly maxPacketSize: number, secure: boolean) {
+  constructor(
+    private readonly socket: WebSocket,
+    readonly remoteAddress: string,
+    private readonly maxPacketSize: number,
+    secure: boolean,
+    raw: Socket,
+    private readonly context: AcceptorContext,
+    private readonly budget: PartialPacketBudget,
+  ) {
     this.transport = secure ? 'wss' : 'ws';
     socket.on('message', this.onMessage);
     socket.on('error', () => socket.terminate());
-    socket.on('close', () => this.handler?.onClose(this.ended ? 'closed' : 'connection closed by peer'));
+    socket.on('close', () => {
+      clearTimeout(this.closeTimer);
+      this.releaseBudget();
+      this.handler?.onClose(this.ended ? 'closed' : 'connection closed by peer');
+    });
+    // Registered after ws's own listener, which parses synchronously: what its receiver still holds
+    // afterwards is a partial frame or an unfinished fragmented message.
+    raw.on('data', this.onRawData);
+  }
+
+  private readonly onRawData = (): void => {
+    if (this.ended) return;
+    const receiver = (this.socket as unknown as { _receiver?: WsReceiverInternals })._receiver;
+    let next = receiver?._bufferedBytes ?? 0;
+    for (const fragment of receiver?._fragments ?? []) next += fragment.length;
+    if (next === this.held) return;
+    if (!this.budget.update(this.held, next)) {
+      this.context.metrics.refused('partial-packet-budget');
+      this.context.log.warn({ remote: this.remoteAddress, wanted: next, used: this.budget.usedBytes }, 'closing connection: partial packets of all connections are over conn.partialPacketBudget');
+      this.destroy();
+      return;
+    }
+    this.held = next;
+  };
+
+  private releaseBudget(): void {
+    if (this.held === 0) return;
+    this.budget.update(this.held, 0);
+    this.held = 0;
   }
 
   get pendingBytes(): number {
@@ -76,13 +128,16 @@ class WsConnection implements Connection {
   close(): void {
     if (this.ended) return;
     this.ended = true;
+    this.releaseBudget();
     this.socket.close(1000);
-    // ws waits up to 30 s for the peer's close frame; a dead peer should not hold the socket that long.
-    setTimeout(() => this.socket.terminate(), 5000).unref();
+    // ws waits up to 30 s for the peer's close frame; a dead peer should not hold the socket that long (cleared on close).
+    this.closeTimer = setTimeout(() => this.socket.terminate(), 5000);
+    this.closeTimer.unref();
   }
 
   destroy(): void {
     this.ended = true;
+    this.releaseBudget();
     this.socket.terminate();
   }
 }
@@ -103,6 +158,7 @@ export class WsAcceptor implements Acceptor {
   async listen(onConnection: (connection: Connection) => void, context: AcceptorContext): Promise<AcceptorAddress> {
     const maxPacketSize = this.options.maxPacketSize ?? context.config.conn.maxPacketSize;
     const secure = this.options.tls !== undefined;
+    const budget = context.partialPackets ?? new PartialPacketBudget(context.config.conn.partialPacketBudget);
     const httpHandler = this.options.httpHandler ?? ((_req, res) => res.writeHead(426, { 'content-type': 'text/plain' }).end('WebSocket endpoint\n'));
     const server = secure ? https.createServer(loadTls(this.options.tls!), httpHandler) : http.createServer(httpHandler);
     const wss = new WebSocketServer({
@@ -115,7 +171,7 @@ export class WsAcceptor implements Acceptor {
     wss.on('connection', (socket, request) => {
       this.sockets.add(socket);
       socket.once('close', () => this.sockets.delete(socket));
-      onConnection(new WsConnection(socket, this.remoteAddressOf(request), maxPacketSize, secure));
+      onConnection(new WsConnection(socket, this.remoteAddressOf(request), maxPacketSize, secure, request.socket, context, budget));
     });
     wss.on('error', () => undefined);
     this.server = server;

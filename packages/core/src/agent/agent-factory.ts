@@ -8,6 +8,7 @@ import { LOGGER, type Logger } from '../logger';
 import type { MetricsReporter } from '../metrics/metrics-reporter';
 import { SessionPool } from '../session/session-pool';
 import { Agent } from './agent';
+import { ConnectionGuard } from './connection-guard';
 import { HandshakeService } from './handshake-service';
 import { HeartbeatScheduler } from './heartbeat-scheduler';
 import { MessageEncoder } from './message-encoder';
@@ -16,6 +17,7 @@ import { MessageEncoder } from './message-encoder';
 @injectable('Singleton')
 export class AgentServices {
   readonly maxPendingBytes: number;
+  readonly handshakeTimeoutMs: number;
 
   constructor(
     readonly pool: SessionPool,
@@ -26,12 +28,15 @@ export class AgentServices {
     @Inject(METRICS_REPORTER) readonly metrics: MetricsReporter,
     @Inject(LOGGER) readonly log: Logger,
     @Inject(PITAYA_CONFIG) config: PitayaConfig,
+    readonly guard: ConnectionGuard,
   ) {
     this.maxPendingBytes = config.buffer.agent.maxPendingBytes;
+    this.handshakeTimeoutMs = config.conn.handshakeTimeout;
   }
 
-  /** Wraps an accepted connection in an agent. */
-  createAgent(connection: Connection): Agent {
+  /** Wraps an accepted connection in an agent; undefined (and the connection destroyed) when a connection cap refuses it. */
+  createAgent(connection: Connection): Agent | undefined {
+    if (!this.guard.admit(connection)) return undefined;
     return new Agent(connection, this);
   }
 }

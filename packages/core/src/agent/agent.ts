@@ -23,11 +23,18 @@ export class Agent implements ConnectionHandler, SessionLink, HeartbeatTarget {
   readonly session: FrontendSession;
   /** Messages waiting for the one in progress (per-session ordering); owned by the dispatcher. */
   inbox: Message[] | undefined;
+  /** Body bytes of the messages in `inbox`; owned by the dispatcher. */
+  inboxBytes = 0;
+  /** The message being handled; owned by the dispatcher. */
+  current: Message | undefined;
   /** True while the dispatcher is handling a message of this session. */
   busy = false;
   /** True while reading is paused because the inbox is full. */
   paused = false;
   private handshaking = false;
+  /** True once shutdown stopped reading this connection for good. */
+  readingStopped = false;
+  private handshakeTimer: NodeJS.Timeout | undefined;
 
   constructor(
     readonly connection: Connection,
@@ -36,6 +43,10 @@ export class Agent implements ConnectionHandler, SessionLink, HeartbeatTarget {
     this.session = services.pool.create(this);
     services.heartbeat.add(this);
     services.metrics.connectionOpened(connection.transport);
+    if (services.handshakeTimeoutMs > 0) {
+      this.handshakeTimer = setTimeout(expireHandshake, services.handshakeTimeoutMs, this);
+      this.handshakeTimer.unref();
+    }
     connection.setHandler(this);
   }
 
@@ -66,6 +77,7 @@ export class Agent implements ConnectionHandler, SessionLink, HeartbeatTarget {
       case PacketType.HandshakeAck:
         if (this.state !== AgentState.Handshake) return this.violation('handshake ack before a successful handshake');
         this.state = AgentState.Working;
+        this.clearHandshakeTimer();
         return;
       default:
         return this.violation(`packet type ${type} is not sent by clients`);
@@ -118,7 +130,48 @@ export class Agent implements ConnectionHandler, SessionLink, HeartbeatTarget {
     this.finish(reason);
   }
 
+  /** Stops reading for good (shutdown); packets already read are still handled and answered. */
+  stopReading(): void {
+    if (this.readingStopped || this.state === AgentState.Closed) return;
+    this.readingStopped = true;
+    this.connection.pause();
+  }
+
+  /**
+   * Answers `error` to every request read but not answered yet (the one in progress and the queued
+   * ones) and forgets the queue; used when `shutdown.timeout` passes. Returns how many were answered.
+   */
+  abandonRequests(error: PitayaError): number {
+    if (this.state === AgentState.Closed) return 0;
+    let answered = 0;
+    const pending = this.current === undefined ? this.inbox ?? [] : [this.current, ...(this.inbox ?? [])];
+    this.inbox = undefined;
+    for (const message of pending) {
+      if (message.type !== MessageType.Request) continue;
+      this.send(this.services.encoder.errorResponse(message.id, error));
+      answered++;
+    }
+    return answered;
+  }
+
+  /** Closes a connection that did not complete the handshake in time. @internal */
+  handshakeExpired(): void {
+    this.handshakeTimer = undefined;
+    if (this.state === AgentState.Working || this.state === AgentState.Closed) return;
+    this.services.metrics.refused('handshake-timeout');
+    this.services.log.debug({ session: this.session.id, remote: this.remoteAddress }, 'closing connection: handshake not completed in time');
+    this.close('handshake timeout');
+  }
+
+  private clearHandshakeTimer(): void {
+    if (this.handshakeTimer === undefined) return;
+    clearTimeout(this.handshakeTimer);
+    this.handshakeTimer = undefined;
+  }
+
   private finish(reason: string): void {
+    this.clearHandshakeTimer();
+    this.services.guard.release(this.connection);
     this.inbox = undefined;
     this.services.heartbeat.remove(this);
     this.services.metrics.connectionClosed(this.connection.transport);
@@ -185,4 +238,9 @@ export class Agent implements ConnectionHandler, SessionLink, HeartbeatTarget {
     this.services.log.warn({ session: this.session.id, remote: this.remoteAddress }, `closing connection: ${what}`);
     this.close(`protocol violation: ${what}`);
   }
+}
+
+// Module-level so arming the timer allocates no closure per connection.
+function expireHandshake(agent: Agent): void {
+  agent.handshakeExpired();
 }

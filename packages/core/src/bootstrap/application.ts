@@ -8,6 +8,8 @@ import type { ServiceIdentifier } from '../container/types';
 import { Dispatcher } from '../dispatch/dispatcher';
 import type { RouteTable } from '../dispatch/route-table';
 import { BootstrapError } from '../errors/bootstrap-error';
+import { ErrorCode, PitayaError } from '../errors/pitaya-error';
+import { PartialPacketBudget } from '../acceptors/partial-packet-budget';
 import { runHook } from '../lifecycle';
 import type { Logger } from '../logger';
 import type { MetricsReporter } from '../metrics/metrics-reporter';
@@ -119,6 +121,7 @@ export class PitayaApplication {
       config: this.config,
       metrics: this.container.get<MetricsReporter>(METRICS_REPORTER),
       log: this.log,
+      partialPackets: new PartialPacketBudget(this.config.conn.partialPacketBudget),
     };
     for (const acceptor of this.acceptors) {
       try {
@@ -139,11 +142,19 @@ export class PitayaApplication {
     this.state = 'closing';
     this.removeSignalHandlers();
     const timeoutMs = this.config.shutdown.timeout;
+    const deadline = Date.now() + timeoutMs;
     await Promise.all(this.acceptors.map((a) => a.stopAccepting().catch(() => undefined)));
-    await this.modules.beforeShutdown();
-    await withTimeout(this.container.get(Dispatcher).idle(), timeoutMs);
-    await this.safely(() => runHook([...this.lifecycle].reverse(), 'onBeforeShutdown'));
     const pool = this.container.get(SessionPool);
+    // Stop reading, then answer everything already read: a request the server took must get a reply.
+    for (const session of pool.sessions()) session.stopReading();
+    await this.safely(() => this.modules.beforeShutdown());
+    if (!(await withTimeout(this.container.get(Dispatcher).idle(), Math.max(0, deadline - Date.now())))) {
+      const error = new PitayaError(ErrorCode.ServiceUnavailable, 'server is shutting down');
+      let answered = 0;
+      for (const session of pool.sessions()) answered += session.abandonRequests(error);
+      this.log.warn({ requests: answered, timeoutMs }, 'shutdown.timeout passed: requests still in progress answered with PIT-503');
+    }
+    await this.safely(() => runHook([...this.lifecycle].reverse(), 'onBeforeShutdown'));
     pool.closeAll('server shutting down');
     await withTimeout(pool.whenEmpty(), Math.min(timeoutMs, 2000));
     await this.modules.shutdown();
@@ -173,10 +184,15 @@ export class PitayaApplication {
           return;
         }
         void (async () => {
-          if (signal === 'SIGTERM' && this.config.session.drain.enabled) {
-            await this.drainSessions((interrupt) => (interruptDrain = interrupt));
+          try {
+            if (signal === 'SIGTERM' && this.config.session.drain.enabled) {
+              await this.drainSessions((interrupt) => (interruptDrain = interrupt));
+            }
+            await this.close();
+          } catch (error) {
+            this.log.error({ err: error, signal }, 'shutdown failed');
+            process.exit(1);
           }
-          await this.close();
           this.removeSignalHandlers();
           // Our handlers are gone: unless the application listens to it too, the signal now ends the process.
           process.kill(process.pid, signal);
@@ -232,9 +248,11 @@ export class PitayaApplication {
   }
 }
 
-async function withTimeout(promise: Promise<void>, ms: number): Promise<void> {
+/** True when `promise` settled within `ms`. */
+async function withTimeout(promise: Promise<void>, ms: number): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
-  await Promise.race([promise, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+  const settled = await Promise.race([promise.then(() => true), new Promise<boolean>((resolve) => (timer = setTimeout(resolve, ms, false)))]);
   clearTimeout(timer);
+  return settled;
 }
 

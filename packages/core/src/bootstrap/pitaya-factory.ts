@@ -4,6 +4,7 @@ import * as protobuf from 'protobufjs';
 import { Container } from 'inversify';
 import { RouteDictionary } from '@pitaya-ts/protocol';
 import { AgentServices } from '../agent/agent-factory';
+import { ConnectionGuard } from '../agent/connection-guard';
 import { HandshakeService } from '../agent/handshake-service';
 import { HeartbeatScheduler } from '../agent/heartbeat-scheduler';
 import { MessageEncoder } from '../agent/message-encoder';
@@ -45,7 +46,7 @@ import type { PitayaOptions } from './options';
 /** Framework services bound to themselves. */
 const FRAMEWORK_CLASSES: readonly Type[] = [
   SessionPool, Dispatcher, MessageEncoder, HandshakeService, HeartbeatScheduler, AgentServices, Timers, ModuleRegistry,
-  LocalUserMessenger, ConfigService,
+  LocalUserMessenger, ConfigService, ConnectionGuard,
 ];
 
 /** Replaceable parts with their defaults; any module may rebind the token. */

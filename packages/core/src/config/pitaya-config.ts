@@ -23,12 +23,31 @@ export interface PitayaConfig {
     readonly handler: {
       /** Messages of one session waiting for their turn; past this the connection stops being read (backpressure). */
       readonly sessionQueue: number;
+      /** Bytes of queued message bodies per session; past this the connection stops being read as well. */
+      readonly sessionQueueBytes: number;
     };
   };
   readonly conn: {
     /** Largest packet body accepted from a client, in bytes (the wire allows 16 MiB − 1). */
     readonly maxPacketSize: number;
-    readonly rateLimiting: { readonly limit: number; readonly interval: number; readonly forceDisable: boolean };
+    readonly rateLimiting: {
+      readonly limit: number;
+      readonly interval: number;
+      readonly forceDisable: boolean;
+      /** Disconnect a client after this many dropped packets (0: never, only drop). */
+      readonly kickAfter: number;
+    };
+    /** A connection that has not completed the handshake (ack included) by then is closed; 0 disables. */
+    readonly handshakeTimeout: number;
+    /** Open client connections of this process beyond which new ones are refused; 0: no cap. */
+    readonly maxConnections: number;
+    /** Open client connections from one IP address beyond which new ones are refused; 0: no cap. */
+    readonly maxConnectionsPerIp: number;
+    /**
+     * Bytes of partially received packets held across all connections; a connection whose partial
+     * packet would exceed it is closed (stalled senders cannot pin memory).
+     */
+    readonly partialPacketBudget: number;
   };
   readonly session: {
     readonly unique: boolean;
@@ -53,10 +72,16 @@ export const PITAYA_CONFIG_KEYS: readonly ConfigKey[] = [
   { key: 'handler.messages.compressionMinBytes', type: 'int', default: 256, min: 0 },
   { key: 'buffer.agent.maxPendingBytes', type: 'int', default: 1 << 20, min: 1024 },
   { key: 'buffer.handler.sessionQueue', type: 'int', default: 100, min: 1 },
+  { key: 'buffer.handler.sessionQueueBytes', type: 'int', default: 1 << 20, min: 1024 },
   { key: 'conn.maxPacketSize', type: 'int', default: 1 << 20, min: 64, max: 0xffffff },
   { key: 'conn.rateLimiting.limit', type: 'int', default: 20, min: 1 },
   { key: 'conn.rateLimiting.interval', type: 'duration', default: 1000 },
   { key: 'conn.rateLimiting.forceDisable', type: 'bool', default: false },
+  { key: 'conn.rateLimiting.kickAfter', type: 'int', default: 0, min: 0 },
+  { key: 'conn.handshakeTimeout', type: 'duration', default: 5000, min: 0 },
+  { key: 'conn.maxConnections', type: 'int', default: 0, min: 0 },
+  { key: 'conn.maxConnectionsPerIp', type: 'int', default: 0, min: 0 },
+  { key: 'conn.partialPacketBudget', type: 'int', default: 64 << 20, min: 1024 },
   { key: 'session.unique', type: 'bool', default: true },
   { key: 'session.drain.enabled', type: 'bool', default: false },
   { key: 'session.drain.timeout', type: 'duration', default: 6 * 3_600_000 },

@@ -25,7 +25,10 @@ import { RouteTable, type RouteEntry } from './route-table';
 @injectable('Singleton')
 export class Dispatcher {
   private readonly queueLimit: number;
+  private readonly queueByteLimit: number;
   private inFlight = 0;
+  /** Sessions with a message in progress or queued. */
+  private busySessions = 0;
   private idleWaiters: (() => void)[] = [];
   /** Forwarded routes a backend has answered successfully: only these are named in metrics (bounded). */
   private readonly confirmedRemoteRoutes = new Set<string>();
@@ -41,6 +44,7 @@ export class Dispatcher {
     @Inject(TRACER) private readonly tracer: Tracer,
   ) {
     this.queueLimit = config.buffer.handler.sessionQueue;
+    this.queueByteLimit = config.buffer.handler.sessionQueueBytes;
   }
 
   /** Messages being handled right now, across sessions. */
@@ -48,9 +52,9 @@ export class Dispatcher {
     return this.inFlight;
   }
 
-  /** Resolves when no message is being handled. */
+  /** Resolves when no message is being handled or waiting in a session's queue. */
   idle(): Promise<void> {
-    if (this.inFlight === 0) return Promise.resolve();
+    if (this.busySessions === 0) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
@@ -59,7 +63,8 @@ export class Dispatcher {
     if (agent.busy) {
       const inbox = (agent.inbox ??= []);
       inbox.push(message);
-      if (inbox.length >= this.queueLimit && !agent.paused) {
+      agent.inboxBytes += message.data.length;
+      if ((inbox.length >= this.queueLimit || agent.inboxBytes >= this.queueByteLimit) && !agent.paused) {
         agent.paused = true;
         agent.connection.pause();
       }
@@ -69,6 +74,7 @@ export class Dispatcher {
   }
 
   private run(agent: Agent, first: Message): void {
+    if (!agent.busy) this.busySessions++;
     agent.busy = true;
     let message: Message | undefined = first;
     while (message !== undefined) {
@@ -89,19 +95,30 @@ export class Dispatcher {
   private nextOf(agent: Agent): Message | undefined {
     const next = agent.closed ? undefined : agent.inbox?.shift();
     if (next === undefined) {
+      agent.inboxBytes = 0;
       agent.busy = false;
+      if (--this.busySessions === 0 && this.idleWaiters.length > 0) this.wakeIdle();
       if (agent.paused) {
         agent.paused = false;
-        if (!agent.closed) agent.connection.resume();
+        if (!agent.closed && !agent.readingStopped) agent.connection.resume();
       }
+    } else {
+      agent.inboxBytes -= next.data.length;
     }
     return next;
+  }
+
+  private wakeIdle(): void {
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const resolve of waiters) resolve();
   }
 
   /** Handles one message; returns a promise only when the work is asynchronous. The promise never rejects. */
   private handle(agent: Agent, message: Message): Promise<void> | undefined {
     const startedAt = performance.now();
     this.inFlight++;
+    agent.current = message;
     let entry: RouteEntry | undefined;
     let result: RouteReply | Promise<RouteReply>;
     let span: TraceSpan | undefined;
@@ -178,6 +195,7 @@ export class Dispatcher {
     agent: Agent, message: Message, entry: RouteEntry | undefined, startedAt: number, reply: RouteReply, error: unknown, span: TraceSpan | undefined,
   ): void {
     const route = entry?.route ?? message.route;
+    if (agent.current === message) agent.current = undefined;
     let failure = error;
     try {
       failure = this.answer(agent, message, route, reply, error, span);
@@ -195,11 +213,7 @@ export class Dispatcher {
       code: failure === undefined ? '' : failure instanceof PitayaError ? failure.code : ErrorCode.Unknown,
       durationMs: performance.now() - startedAt,
     });
-    if (--this.inFlight === 0 && this.idleWaiters.length > 0) {
-      const waiters = this.idleWaiters;
-      this.idleWaiters = [];
-      for (const resolve of waiters) resolve();
-    }
+    this.inFlight--;
   }
 
   /** Sends the reply or the error; returns the error that was answered, if any. */

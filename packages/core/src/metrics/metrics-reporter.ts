@@ -17,7 +17,8 @@ export interface HandledMessage {
  * Why the framework refused or cut off a peer. A closed set, so the label cannot grow:
  * `handshake` (invalid or refused handshake), `handshake-timeout` (never completed it),
  * `connection-limit` / `ip-limit` (over a configured cap), `rate-limit-kick` (too many rate-limit
- * violations), `validation` (a body failed its declared schema).
+ * violations), `partial-packet-budget` (its partial packet did not fit the process-wide budget),
+ * `validation` (a body failed its declared schema).
  */
 export type RefusalReason =
   | 'handshake'
@@ -25,6 +26,7 @@ export type RefusalReason =
   | 'connection-limit'
   | 'ip-limit'
   | 'rate-limit-kick'
+  | 'partial-packet-budget'
   | 'validation';
 
 /**

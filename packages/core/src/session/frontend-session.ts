@@ -1,4 +1,5 @@
 import type { HandshakeRequest } from '@pitaya-ts/protocol';
+import type { PitayaError } from '../errors/pitaya-error';
 import { SessionData, type Session } from './session';
 
 /** What a frontend session needs from its connection; implemented by the agent. */
@@ -13,6 +14,10 @@ export interface SessionLink {
   kick(): void;
   /** Closes the connection (flushing what is queued). */
   close(reason: string): void;
+  /** Stops reading for good; what was read is still handled (shutdown). */
+  stopReading?(): void;
+  /** Answers every request read but not answered yet with `error`; returns how many (shutdown timeout). */
+  abandonRequests?(error: PitayaError): number;
 }
 
 /** How a frontend session reaches its pool (bind and close bookkeeping). */
@@ -88,6 +93,16 @@ export class FrontendSession extends SessionData implements Session {
   /** Closes the connection. */
   close(reason = 'closed by server'): void {
     this.link.close(reason);
+  }
+
+  /** Stops reading the connection for good; requests already read are still answered. @internal */
+  stopReading(): void {
+    this.link.stopReading?.();
+  }
+
+  /** Answers the requests read but not answered yet with `error`; returns how many. @internal */
+  abandonRequests(error: PitayaError): number {
+    return this.link.abandonRequests?.(error) ?? 0;
   }
 
   /** The session's own close callbacks, taken once (the pool runs them). */

@@ -54,6 +54,12 @@ export class PacketDecoder {
     return this.#body !== null || this.#pieces !== null ? PACKET_HEADER_LENGTH + this.#bodyFill : this.#headerFill;
   }
 
+  /** Bytes of memory the packet in progress holds: a preallocated body counts whole, as soon as its header is read. */
+  get heldBytes(): number {
+    if (this.#body !== null) return PACKET_HEADER_LENGTH + this.#body.length;
+    return this.#pieces !== null ? PACKET_HEADER_LENGTH + this.#bodyFill : this.#headerFill;
+  }
+
   /**
    * Feeds a chunk; calls `onPacket` for every packet it completes, in order. Throws `ProtocolError`
    * (`BAD_PACKET_TYPE`, `PACKET_TOO_LARGE`). If `onPacket` calls `destroy()`, decoding stops at once.
