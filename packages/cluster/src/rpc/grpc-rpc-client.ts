@@ -109,7 +109,7 @@ export class GrpcRpcClient implements PitayaModule, ServiceDiscoveryListener {
   private unary<Req, Res>(method: PitayaMethodDefinition<Req, Res>, serverId: string, argument: ProtoInit<Req>, timeoutMs: number, route: string): Promise<Res> {
     const peer = this.peers.get(serverId);
     if (!peer) {
-      return Promise.reject(new PitayaError(ErrorCode.Internal, `rpc client has no connection to the chosen server ${serverId}`, { server: serverId, route }));
+      return Promise.reject(new PitayaError(ErrorCode.Internal, 'rpc client has no connection to the chosen server', { server: serverId, route }));
     }
     return new Promise<Res>((resolve, reject) => {
       peer.client.makeUnaryRequest(

@@ -25,7 +25,8 @@ export function fromGrpcError(error: ServiceError, server: { id: string; type: s
     });
   }
   if (error.code === GrpcStatus.UNAVAILABLE || error.code === GrpcStatus.CANCELLED) {
-    return new PitayaError(ErrorCode.Internal, `rpc client: server ${server.type} ${server.id} is unavailable (${error.details || 'connection failed'})`, { route, server: server.id });
+    // The server id stays in the metadata for RPC callers; clients never get it (core strips it).
+    return new PitayaError(ErrorCode.Internal, `rpc client: server of type ${server.type} is unavailable`, { route, server: server.id });
   }
-  return new PitayaError(ErrorCode.Unknown, `rpc client: ${error.details || error.message}`, { route, server: server.id });
+  return new PitayaError(ErrorCode.Unknown, `rpc client: call failed (gRPC status ${error.code})`, { route, server: server.id });
 }

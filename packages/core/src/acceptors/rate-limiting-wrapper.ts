@@ -1,4 +1,4 @@
-import { PacketType, type ProtocolError } from '@pitaya-ts/protocol';
+import { KICK_PACKET, PacketType, type ProtocolError } from '@pitaya-ts/protocol';
 import type { AcceptorContext, Connection, ConnectionHandler } from './acceptor';
 import type { ConnectionWrapper } from './acceptor-wrapper';
 
@@ -10,20 +10,26 @@ export interface RateLimitingOptions {
   readonly intervalMs?: number;
   /** Bypass the limiter (`conn.rateLimiting.forceDisable`). */
   readonly forceDisable?: boolean;
+  /**
+   * Kick (kick packet, then close) a client once this many of its packets were dropped
+   * (`conn.rateLimiting.kickAfter`; 0 never kicks, only drops).
+   */
+  readonly kickAfter?: number;
 }
 
 /**
  * Per-connection rate limiting with Pitaya's leaky bucket: the timestamps of the last `limit` data
  * packets are kept, and a data packet arriving while all of them are younger than the interval is
- * dropped (and counted). Unlike Pitaya, handshake and heartbeat packets are never dropped: losing
- * them would disconnect a client that is merely chatty.
+ * dropped (and counted with `MetricsReporter.rateLimited`). Unlike Pitaya, handshake and heartbeat
+ * packets are never dropped: losing them would disconnect a client that is merely chatty. With
+ * `kickAfter`, an abuser is kicked after that many drops (counted as refusal `rate-limit-kick`).
  */
 export function rateLimiting(options: RateLimitingOptions = {}): ConnectionWrapper {
   return {
     wrap(connection: Connection, context: AcceptorContext): Connection {
       const config = context.config.conn.rateLimiting;
       if (options.forceDisable ?? config.forceDisable) return connection;
-      return new RateLimitedConnection(connection, options.limit ?? config.limit, options.intervalMs ?? config.interval, context);
+      return new RateLimitedConnection(connection, options.limit ?? config.limit, options.intervalMs ?? config.interval, options.kickAfter ?? config.kickAfter, context);
     },
   };
 }
@@ -31,11 +37,13 @@ export function rateLimiting(options: RateLimitingOptions = {}): ConnectionWrapp
 class RateLimitedConnection implements Connection {
   private readonly slots: Float64Array;
   private next = 0;
+  private drops = 0;
 
   constructor(
     private readonly inner: Connection,
     limit: number,
     private readonly intervalMs: number,
+    private readonly kickAfter: number,
     private readonly context: AcceptorContext,
   ) {
     this.slots = new Float64Array(limit).fill(-Infinity);
@@ -57,6 +65,7 @@ class RateLimitedConnection implements Connection {
         if (type === PacketType.Data && !this.take()) {
           this.context.metrics.rateLimited();
           this.context.log.debug({ remote: this.remoteAddress }, 'data packet dropped: rate limit exceeded');
+          if (this.kickAfter > 0 && ++this.drops === this.kickAfter) this.kick();
           return;
         }
         handler.onPacket(type, body);
@@ -64,6 +73,13 @@ class RateLimitedConnection implements Connection {
       onMalformed: (error: ProtocolError) => handler.onMalformed(error),
       onClose: (reason: string) => handler.onClose(reason),
     });
+  }
+
+  private kick(): void {
+    this.context.metrics.refused('rate-limit-kick');
+    this.context.log.info({ remote: this.remoteAddress, drops: this.drops }, 'kicking client: too many rate-limit violations');
+    this.inner.write(KICK_PACKET);
+    this.inner.close();
   }
 
   /** Takes a slot; false when the oldest of the last `limit` packets is still inside the window. */

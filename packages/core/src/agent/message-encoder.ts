@@ -4,7 +4,7 @@ import { Inject } from '../decorators/inject.decorators';
 import { encodeMessagePacket, MessageType, RouteDictionary, type ErrorPayload } from '@pitaya-ts/protocol';
 import { PITAYA_CONFIG, SERIALIZER } from '../container/tokens';
 import type { PitayaConfig } from '../config/pitaya-config';
-import { badRequest, PitayaError } from '../errors/pitaya-error';
+import { badRequest, ErrorCode, PitayaError } from '../errors/pitaya-error';
 import type { Serializer } from '../serialize/serializer';
 
 /**
@@ -36,7 +36,7 @@ export class MessageEncoder {
 
   /** An error response packet: the error flag and Pitaya's error object in the serializer's format. */
   errorResponse(id: number, error: unknown): Uint8Array {
-    const data = this.serializer.encodeError(toErrorPayload(error));
+    const data = this.serializer.encodeError(toClientErrorPayload(error));
     const payload = this.compress(data);
     return encodeMessagePacket({ type: MessageType.Response, id, data: payload, compressed: payload !== data, error: true });
   }
@@ -73,9 +73,29 @@ export class MessageEncoder {
   }
 }
 
-/** Pitaya's error object for any thrown value: its code, message and (non-empty) metadata. */
+/** What a caller is told about a failure that is not a `PitayaError` (the detail is logged where it happened). */
+export const GENERIC_ERROR_MESSAGE = 'internal server error';
+
+/**
+ * Pitaya's error object for any thrown value: a `PitayaError`'s code, message and (non-empty)
+ * metadata; anything else is `PIT-000` with a generic message, since its text is an internal detail
+ * (a stack-less exception message, a driver error, a file path) that must not reach a client.
+ */
 export function toErrorPayload(error: unknown): ErrorPayload {
-  const e = PitayaError.wrap(error);
-  const metadata = Object.keys(e.metadata).length > 0 ? { ...e.metadata } : undefined;
-  return metadata ? { code: e.code, msg: e.message, metadata } : { code: e.code, msg: e.message };
+  if (!(error instanceof PitayaError)) return { code: ErrorCode.Unknown, msg: GENERIC_ERROR_MESSAGE };
+  const metadata = Object.keys(error.metadata).length > 0 ? { ...error.metadata } : undefined;
+  return metadata ? { code: error.code, msg: error.message, metadata } : { code: error.code, msg: error.message };
+}
+
+/** Metadata keys that name servers: useful between servers, never sent to clients. */
+const SERVER_METADATA_KEYS: readonly string[] = ['server', 'peer.id'];
+
+/** {@link toErrorPayload} as a client may see it: without the metadata that names servers. */
+export function toClientErrorPayload(error: unknown): ErrorPayload {
+  const payload = toErrorPayload(error);
+  const metadata = payload.metadata;
+  if (metadata === undefined || !SERVER_METADATA_KEYS.some((key) => key in metadata)) return payload;
+  const kept: Record<string, string> = {};
+  for (const key of Object.keys(metadata)) if (!SERVER_METADATA_KEYS.includes(key)) kept[key] = metadata[key]!;
+  return Object.keys(kept).length > 0 ? { code: payload.code, msg: payload.msg, metadata: kept } : { code: payload.code, msg: payload.msg };
 }

@@ -225,7 +225,7 @@ export class Dispatcher {
         agent.send(this.encoder.response(message.id, reply ?? EMPTY));
         return undefined;
       } catch (encodeError) {
-        error = new PitayaError(ErrorCode.Unknown, `cannot send the reply of ${route}: ${(encodeError as Error).message}`);
+        error = encodeError;
       }
     }
     const session = agent.session;

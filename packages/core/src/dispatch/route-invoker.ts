@@ -85,6 +85,7 @@ function encodeReply(entry: RouteEntry, ctx: Context, value: unknown): RouteRepl
   try {
     return entry.serializer.encode(value, entry.responseType);
   } catch (error) {
-    throw new PitayaError(ErrorCode.Unknown, `failed to serialize the reply of ${entry.route}: ${(error as Error).message}`, {}, { cause: error });
+    // Not a PitayaError: the serializer's text is an internal detail; the dispatcher logs it and answers generically.
+    throw new Error(`failed to serialize the reply of ${entry.route}: ${(error as Error).message}`, { cause: error });
   }
 }

@@ -88,7 +88,7 @@ describe.each(['tcp', 'ws'] as const)('standalone frontend over %s', (transport)
   it('carries application error codes and metadata, and maps other failures to PIT-000', async () => {
     await client.handshake();
     expect(json(await client.request('connector.testsvc.fails'))).toEqual({ code: 'PIT-555', msg: 'custom failure', metadata: { some: 'meta' } });
-    expect(json(await client.request('connector.testsvc.crashes'))).toEqual({ code: 'PIT-000', msg: 'boom' });
+    expect(json(await client.request('connector.testsvc.crashes'))).toEqual({ code: 'PIT-000', msg: 'internal server error' });
     expect(json(await client.request('connector.testsvc.nothing'))).toEqual({ code: 'PIT-000', msg: 'reply must not be null' });
   });
 
