@@ -60,6 +60,7 @@ describe('SIGTERM to a frontend loses no request it has read', () => {
     await exited;
     const lost = results.filter((r) => !r.ok);
     expect(lost).toEqual([]);
-    expect(front.child.exitCode).toBe(0);
+    // A clean close: exit code 0, or the re-raised signal once the shutdown hooks are done.
+    expect(front.child.exitCode === 0 || front.child.signalCode === 'SIGTERM').toBe(true);
   }, 60_000);
 });
