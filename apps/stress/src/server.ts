@@ -6,14 +6,16 @@
 import * as fs from 'node:fs';
 import * as v8 from 'node:v8';
 import { parseArgs } from 'node:util';
-import { Context, createLogger, Handler, Module, Pitaya, tcp, ws } from '@pitaya-ts/core';
+import { Context, createLogger, Handler, Module, Pitaya, Route, tcp, ws } from '@pitaya-ts/core';
 
 @Handler('room')
 class RoomHandler {
+  @Route()
   async join(ctx: Context, body: { uid?: unknown }): Promise<unknown> {
     if (ctx.session.uid === undefined) await ctx.session.bind(String((body as { uid?: unknown } | null)?.uid ?? ctx.session.id));
     return { ok: true };
   }
+  @Route()
   echo(_ctx: Context, body: unknown): unknown {
     return body;
   }

@@ -1,6 +1,6 @@
 import { PacketType } from '@pitaya-ts/protocol';
 import {
-  Handler, METRICS_REPORTER, Module, NoopMetricsReporter, PitayaError, Pitaya, rateLimiting, tcp, withWrappers, type RefusalReason,
+  Handler, METRICS_REPORTER, Module, NoopMetricsReporter, PitayaError, Pitaya, rateLimiting, tcp, withWrappers, Route, type RefusalReason,
 } from '@pitaya-ts/core';
 import pino from 'pino';
 import { waitFor } from '@pitaya-ts/testing';
@@ -8,18 +8,23 @@ import { json, RawClient } from '../support/raw-client';
 
 @Handler('svc')
 class SvcHandler {
+  @Route()
   crash(): unknown {
     throw new Error('connect ECONNREFUSED 10.0.3.7:5432 (db password=hunter2)');
   }
+  @Route()
   async rejects(): Promise<unknown> {
     throw new TypeError("Cannot read properties of undefined (reading 'secret') at /srv/game/dist/room.js:42");
   }
+  @Route()
   infra(): unknown {
     throw new PitayaError('PIT-500', 'rpc client: server of type room is unavailable', { route: 'room.room.join', server: 'room-7f3a', 'peer.id': 'connector-1' });
   }
+  @Route()
   app(): unknown {
     throw new PitayaError('RH-001', 'room is full', { room: 'lobby' });
   }
+  @Route()
   echo(_ctx: unknown, body: unknown): unknown {
     return body;
   }

@@ -2,7 +2,7 @@ import * as net from 'node:net';
 import { WebSocket } from 'ws';
 import { encodeMessagePacket, encodePacket, HANDSHAKE_ACK_PACKET, MessageType, PacketType, utf8Encode } from '@pitaya-ts/protocol';
 import {
-  Handler, METRICS_REPORTER, Module, NoopMetricsReporter, Pitaya, createLogger, type PitayaConfigInput, type RefusalReason,
+  Handler, METRICS_REPORTER, Module, NoopMetricsReporter, Pitaya, createLogger, type PitayaConfigInput, Route, type RefusalReason,
 } from '@pitaya-ts/core';
 import { waitFor } from '@pitaya-ts/testing';
 import { FakeAcceptor } from '../support/fake-acceptor';
@@ -14,11 +14,13 @@ let handled = 0;
 
 @Handler('svc')
 class SvcHandler {
+  @Route()
   async block(): Promise<unknown> {
     handled++;
     await new Promise<void>((resolve) => (release = resolve));
     return {};
   }
+  @Route()
   echo(_ctx: unknown, body: unknown): unknown {
     handled++;
     return body;

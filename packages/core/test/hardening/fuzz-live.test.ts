@@ -8,17 +8,19 @@ import * as net from 'node:net';
 import fc from 'fast-check';
 import { WebSocket } from 'ws';
 import { encodeMessagePacket, encodePacket, HANDSHAKE_ACK_PACKET, MessageType, PacketType, utf8Encode } from '@pitaya-ts/protocol';
-import { Context, Handler, METRICS_REPORTER, Module, NoopMetricsReporter, type PitayaApplication } from '@pitaya-ts/core';
+import { Context, Handler, METRICS_REPORTER, Module, NoopMetricsReporter, Route, type PitayaApplication } from '@pitaya-ts/core';
 import { waitFor } from '@pitaya-ts/testing';
 import { json, RawClient } from '../support/raw-client';
 import { startApp } from '../support/app';
 
 @Handler('room')
 class RoomHandler {
+  @Route()
   async join(ctx: Context, body: { uid?: unknown }): Promise<unknown> {
     await ctx.session.bind(String(body?.uid ?? ctx.session.id));
     return { ok: true };
   }
+  @Route()
   echo(_ctx: Context, body: unknown): unknown {
     return body;
   }

@@ -1,5 +1,5 @@
 import { encodeMessagePacket, MessageType, utf8Encode } from '@pitaya-ts/protocol';
-import { Context, Handler, Module, type PitayaApplication } from '@pitaya-ts/core';
+import { Context, Handler, Module, Route, type PitayaApplication } from '@pitaya-ts/core';
 import { waitFor } from '@pitaya-ts/testing';
 import { RawClient } from '../support/raw-client';
 import { startApp } from '../support/app';
@@ -12,6 +12,7 @@ const latency = (): Promise<void> | undefined => (bindLatencyMs > 0 ? new Promis
 
 @Handler('room')
 class RoomHandler {
+  @Route()
   async join(ctx: Context, body: { uid: string }): Promise<unknown> {
     const bound = ctx.session.bind(body.uid);
     binds.push(bound.catch(() => undefined));

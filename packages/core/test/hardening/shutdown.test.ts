@@ -1,5 +1,5 @@
 import { encodeMessagePacket, MessageType, utf8Encode } from '@pitaya-ts/protocol';
-import { Handler, Module, type PitayaApplication } from '@pitaya-ts/core';
+import { Handler, Module, Route, type PitayaApplication } from '@pitaya-ts/core';
 import { waitFor } from '@pitaya-ts/testing';
 import { RawClient } from '../support/raw-client';
 import { startApp } from '../support/app';
@@ -8,11 +8,13 @@ let started = 0;
 
 @Handler('svc')
 class SvcHandler {
+  @Route()
   async slow(_ctx: unknown, body: { ms: number }): Promise<unknown> {
     started++;
     await new Promise((resolve) => setTimeout(resolve, body.ms));
     return { ok: true };
   }
+  @Route()
   async hang(): Promise<unknown> {
     started++;
     return new Promise(() => undefined);
