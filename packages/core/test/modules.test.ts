@@ -77,7 +77,8 @@ describe('binary module', () => {
     const log = pino({ level: 'info' }, sink);
     const binary = new BinaryModule({
       command: process.execPath,
-      args: ['-e', 'console.log("ready"); console.error("oops"); setInterval(() => {}, 1000); process.on("SIGTERM", () => process.exit(0));'],
+      // The SIGTERM handler goes first: the test signals as soon as it has read both lines.
+      args: ['-e', 'process.on("SIGTERM", () => process.exit(0)); setInterval(() => {}, 1000); console.log("ready"); console.error("oops");'],
       gracefulShutdownMs: 2000,
     }, log);
     await binary.init();
