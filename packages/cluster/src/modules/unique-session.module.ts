@@ -7,7 +7,8 @@ import { BindingStorageModule } from './binding-storage.module';
 /**
  * Pitaya's unique session module: a uid lives in one session per frontend type. When a uid binds,
  * a local session holding it is kicked, and the frontend of the same type that held it (found
- * through the binding storage) is told to kick its session. Unlike Go Pitaya (#463), a kick that
+ * through the binding storage; over NATS every frontend of the type, through its bindings subject,
+ * as Pitaya does) is told to kick its session. Unlike Go Pitaya (#463), a kick that
  * fails never blocks the new login: the old session is closed instead, and remote failures are logged.
  */
 @injectable('Singleton')
@@ -43,6 +44,11 @@ export class UniqueSessionModule implements PitayaModule, RemoteBindingListener 
   private async onBind(session: Session): Promise<void> {
     const uid = session.uid!;
     await this.kickLocal(uid, session);
+    if (this.rpc.broadcastSessionBind) {
+      await this.rpc.broadcastSessionBind(uid).catch((error: unknown) =>
+        this.log.warn({ err: error, uid }, 'could not tell the other frontends to drop the user'));
+      return;
+    }
     if (!this.bindings.enabled) return;
     let holder: string;
     try {

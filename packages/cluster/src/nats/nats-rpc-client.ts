@@ -84,6 +84,10 @@ export class NatsRpcClient implements RpcTransportClient {
     return this.publish(NatsSubject.bindings(type), encodeBindMsg(message), ACK);
   }
 
+  async broadcastSessionBind(uid: string): Promise<void> {
+    this.publish(NatsSubject.bindings(this.self.type), encodeBindMsg({ uid, fid: this.self.id }), undefined);
+  }
+
   private publish<T>(subject: string, data: Uint8Array, answer: T): T {
     if (!this.link.publish(subject, data)) throw new PitayaError(ErrorCode.Internal, 'rpc client: nats is not connected');
     return answer;

@@ -24,6 +24,12 @@ export abstract class RpcTransportClient implements PitayaModule {
   abstract sessionBindRemote(serverId: string, message: ProtoInit<BindMsg>, timeoutMs?: number): Promise<PitayaResponse>;
   /** Kicks user `message.userId` from frontend `serverId`. */
   abstract kickUser(serverId: string, message: ProtoInit<KickMsg>, timeoutMs?: number): Promise<KickAnswer>;
+  /**
+   * Pitaya's `BroadcastSessionBind` where the transport can address every frontend of this server's
+   * type at once (NATS: the bindings subject), so unique sessions need no binding storage — as a Go
+   * frontend on NATS expects. Absent (gRPC): the previous frontend is found in the binding storage.
+   */
+  broadcastSessionBind?(uid: string): Promise<void>;
 }
 
 /** The server half of the cluster's RPC transport (Pitaya's `RPCServer`); bound like {@link RpcTransportClient}. */

@@ -96,7 +96,14 @@ describe('NATS transport: Pitaya subjects and payloads', () => {
       return c;
     };
     const [a, b, c] = [await connectClient(), await connectClient(), await connectClient()];
+    const notices: string[] = [];
+    const noticeSub = go.subscribe('pitaya/connector/bindings', { callback: (_e, m) => notices.push(Buffer.from(m.data).toString('hex')) });
+    await go.flush();
     await a.request('connector.entry.login', { uid: 'user-1' });
+    // Unique session without binding storage, as Pitaya over NATS: BindMsg{uid:"user-1",fid:"fe-1"} to every connector.
+    await waitFor(() => notices.length === 1, { timeoutMs: 5000 });
+    expect(notices).toEqual(['0a06757365722d31120466652d31']);
+    noticeSub.unsubscribe();
     await b.request('connector.entry.login', { uid: 'user-2' });
     await c.request('connector.entry.login', { uid: 'user-3' });
     expect(server.subscribedUsers).toBe(3);
