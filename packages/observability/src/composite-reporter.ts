@@ -37,4 +37,7 @@ export class CompositeMetricsReporter implements MetricsReporter {
   workerQueueSize(queue: string, size: number): void {
     for (const r of this.reporters) r.workerQueueSize(queue, size);
   }
+  rpcDropped(): void {
+    for (const r of this.reporters) r.rpcDropped?.();
+  }
 }

@@ -35,6 +35,7 @@ export class PrometheusReporter implements MetricsReporter, CustomMetricsSink {
   private readonly workerJobs: Gauge<string>;
   private readonly workerRetries: Gauge<string>;
   private readonly workerQueue: Gauge<string>;
+  private readonly droppedMessages: Gauge<string>;
   private readonly custom = new Map<string, Counter<string> | Gauge<string> | Summary<string> | Histogram<string>>();
   /** Series per type → route → code: no label hashing or allocation per message after the first. */
   private readonly observers = { handler: new Map<string, Map<string, ResponseTimeSeries>>(), rpc: new Map<string, Map<string, ResponseTimeSeries>>() };
@@ -75,6 +76,10 @@ export class PrometheusReporter implements MetricsReporter, CustomMetricsSink {
     this.workerJobs = new Gauge({ name: 'pitaya_worker_worker_jobs_total', help: 'the total executed jobs', labelNames: labels('status'), registers });
     this.workerRetries = new Gauge({ name: 'pitaya_worker_worker_jobs_retry_total', help: 'the current number of job retries', labelNames: labels(), registers });
     this.workerQueue = new Gauge({ name: 'pitaya_worker_worker_queue_size', help: 'the current queue size', labelNames: labels('queue'), registers });
+    // A gauge holding the running total, as Go Pitaya reports `dropped_messages` (NATS slow-consumer drops).
+    this.droppedMessages = new Gauge({
+      name: 'pitaya_rpc_server_dropped_messages', help: 'the number of rpc server dropped messages (not handled)', labelNames: labels(), registers,
+    });
     const additional = this.additional;
     new Gauge({
       name: 'pitaya_service_discovery_count_servers', help: 'the number of discovered servers by service type', labelNames: labels('type'), registers,
@@ -101,6 +106,7 @@ export class PrometheusReporter implements MetricsReporter, CustomMetricsSink {
     this.connectedClients.set(this.additional, 0);
     this.rateLimiting.inc(this.additional, 0);
     this.slowConsumers.inc(this.additional, 0);
+    this.droppedMessages.set(this.additional, 0);
 
     for (const spec of m.custom.counters) this.custom.set(spec.name, new Counter({ name: fullName(spec), help: spec.help, labelNames: labels(...spec.labels), registers }));
     for (const spec of m.custom.gauges) this.custom.set(spec.name, new Gauge({ name: fullName(spec), help: spec.help, labelNames: labels(...spec.labels), registers }));
@@ -152,6 +158,10 @@ export class PrometheusReporter implements MetricsReporter, CustomMetricsSink {
 
   workerQueueSize(queue: string, size: number): void {
     this.workerQueue.set({ ...this.additional, queue }, size);
+  }
+
+  rpcDropped(): void {
+    this.droppedMessages.inc(this.additional);
   }
 
   messageHandled(message: HandledMessage): void {

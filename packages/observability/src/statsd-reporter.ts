@@ -43,6 +43,7 @@ export class StatsdReporter implements MetricsReporter, CustomMetricsSink {
   private readonly port: number;
   private readonly flushTimer: NodeJS.Timeout;
   private connected = 0;
+  private dropped = 0;
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -120,6 +121,11 @@ export class StatsdReporter implements MetricsReporter, CustomMetricsSink {
 
   workerQueueSize(queue: string, size: number): void {
     this.client.gauge('worker_queue_size', size, this.rate, [...this.baseTags, `queue:${queue}`]);
+  }
+
+  /** Go Pitaya's `dropped_messages` gauge: the running total of NATS RPCs dropped by this server. */
+  rpcDropped(): void {
+    this.client.gauge('dropped_messages', ++this.dropped, this.rate, this.baseTags);
   }
 
   messageHandled(message: HandledMessage): void {
