@@ -105,6 +105,10 @@ export class ObservabilityRuntime implements OnInit, OnAfterInit, OnShutdown, Se
     if (this.draining) reasons.push('draining');
     const discovery = discoveryOf(this.modules);
     if (discovery && !discovery.healthy) reasons.push('not registered in service discovery');
+    // Pitaya's IsReady also wants NATS connected; the NATS RPC modules expose `connected` (gRPC has no such state).
+    for (const name of ['rpcClient', 'rpcServer']) {
+      if ((this.modules.get(name) as { connected?: unknown } | undefined)?.connected === false) reasons.push(`${name}: NATS not connected`);
+    }
     return reasons;
   }
 
