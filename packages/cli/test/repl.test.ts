@@ -73,7 +73,7 @@ describe('pitaya-ts repl against apps/chat', () => {
     p.send('exit');
     expect(await p.exited).toBe(0);
     expect(p.stderr).toBe('');
-  });
+  }, 60_000);
 
   it('in a terminal: Tab completes commands and the server\'s routes, history goes to its file', async () => {
     // util-linux's `script` gives the REPL a pseudo-terminal, as a person at a keyboard would.
@@ -92,7 +92,7 @@ describe('pitaya-ts repl against apps/chat', () => {
     p.write('exit\r');
     expect(await p.exited).toBe(0);
     expect(readFileSync(history, 'utf8')).toBe('request chat.room.join\nexit\n');
-  });
+  }, 60_000);
 
   it('tries wss before ws when no scheme is given, and honours an explicit scheme', async () => {
     const plain = repl([`127.0.0.1:${wsPort}`, '--pretty']);
@@ -107,7 +107,7 @@ describe('pitaya-ts repl against apps/chat', () => {
     await explicit.waitFor(`connected to tcp://127.0.0.1:${tcpPort}`);
     explicit.send('exit');
     expect(await explicit.exited).toBe(0);
-  });
+  }, 60_000);
 
   it('answers bad input with one line and carries on', async () => {
     const p = repl([`ws://127.0.0.1:${wsPort}`]);
@@ -127,7 +127,7 @@ describe('pitaya-ts repl against apps/chat', () => {
     expect(await p.exited).toBe(1);
     expect(p.stderr.trim().split('\n')).toHaveLength(4);
     expect(p.stderr).not.toMatch(STACK_LINE);
-  });
+  }, 60_000);
 
   it('--file runs a script and exits non-zero with the code and message of a failing request', async () => {
     const ok = path.join(dir, 'ok.txt');
@@ -143,7 +143,7 @@ describe('pitaya-ts repl against apps/chat', () => {
     // chat.room.message is a notify: a request to it is refused with PIT-400, and the script stops there.
     expect(failed.stderr).toMatch(new RegExp(`^${bad.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:2: error: PIT-400 chat\\.room\\.message: .+\n$`));
     expect(failed.stdout).not.toContain('sv-> {"code":0');
-  });
+  }, 60_000);
 
   it('unreachable addresses, unknown commands and flags: one line, non-zero, no stack trace', async () => {
     const cases: [string[], RegExp][] = [
@@ -162,7 +162,7 @@ describe('pitaya-ts repl against apps/chat', () => {
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
       expect(r.stderr).not.toMatch(STACK_LINE);
     }
-  });
+  }, 60_000);
 
   it("docs writes the server's route table in Pitaya's Documentation shape, or its AsyncAPI document", async () => {
     const out = path.join(dir, 'docs.json');
@@ -188,7 +188,7 @@ describe('pitaya-ts repl against apps/chat', () => {
     });
     const noType = await runCliProcess(['docs', '--module', path.resolve(__dirname, '../../../apps/chat/dist/chat.module.js')]);
     expect(noType).toMatchObject({ code: 1, stderr: 'pitaya-ts: --module needs --server-type <type>: the first part of the routes\n' });
-  });
+  }, 60_000);
 
   it('completes commands, then routes after request and notify', () => {
     const routes = ['chat.room.join', 'chat.room.message', 'chat.docsHandler.docs'];
@@ -244,7 +244,7 @@ describe('pitaya-ts repl against a protobuf server', () => {
     await p.waitFor('error: unknown protobuf type no.Such', 'stderr');
     p.send('exit');
     expect(await p.exited).toBe(1);
-  });
+  }, 60_000);
 });
 
 describe('pitaya-ts repl over TLS', () => {
@@ -277,5 +277,5 @@ describe('pitaya-ts repl over TLS', () => {
       expect(r.stdout).toContain(`connected to ${url}\n`);
       expect(r.stdout).toContain('sv-> {"code":0,"result":"success"}');
     }
-  });
+  }, 60_000);
 });
