@@ -34,6 +34,8 @@ interface CliOptions {
   keepTmp?: boolean;
   /** Only the declared-schema rows (plain vs validated echo): a short run. */
   schemaOnly?: boolean;
+  /** Only the observability rows (echo with observability off, Prometheus on, tracing on): a short run. */
+  observabilityOnly?: boolean;
 }
 
 function fdLimit(): string {
@@ -66,7 +68,8 @@ async function run(options: CliOptions, registry: ProcessRegistry): Promise<numb
   let profile: ProfileRecord | undefined;
   try {
     await generator.start();
-    for (const id of options.schemaOnly ? (['pitaya'] as const) : MAIN_TARGETS) {
+    const partial = options.schemaOnly === true || options.observabilityOnly === true;
+    for (const id of options.observabilityOnly ? [] : options.schemaOnly ? (['pitaya'] as const) : MAIN_TARGETS) {
       const target = TARGETS[id];
       const reason = target.unavailable(ctx);
       if (reason) {
@@ -85,24 +88,25 @@ async function run(options: CliOptions, registry: ProcessRegistry): Promise<numb
       statuses.set(id, ran ? 'ran' : `failed to start: ${suite.failedStart ?? ''}`);
     }
     const compressed = TARGETS['pitaya-compressed'];
-    const ranCompressed = options.schemaOnly ? false : await suite.withTarget(compressed, async (running) => {
+    const ranCompressed = partial ? false : await suite.withTarget(compressed, async (running) => {
       await suite.prime(compressed, running, plan.primeMs);
       await runCompressionRow(suite, compressed, running);
       return true;
     });
-    if (!options.schemaOnly) statuses.set('pitaya-compressed', ranCompressed ? 'ran (echo 1 KB only)' : `failed to start: ${suite.failedStart ?? ''}`);
-    for (const id of options.schemaOnly ? [] : (['pitaya-prometheus', 'pitaya-tracing'] as const)) {
+    if (!partial) statuses.set('pitaya-compressed', ranCompressed ? 'ran (echo 1 KB only)' : `failed to start: ${suite.failedStart ?? ''}`);
+    // Observability off, Prometheus on, tracing on: one after the other so the three see the same machine state.
+    for (const id of options.schemaOnly ? [] : (['pitaya', 'pitaya-prometheus', 'pitaya-tracing'] as const)) {
       const observed = TARGETS[id];
       const ran = await suite.withTarget(observed, async (running) => {
         await suite.prime(observed, running, plan.primeMs);
         await runObservabilityRow(suite, observed, running);
         return true;
       });
-      statuses.set(id, ran ? 'ran (echo ws 64 B only)' : `failed to start: ${suite.failedStart ?? ''}`);
+      if (id !== 'pitaya') statuses.set(id, ran ? 'ran (echo ws 64 B only)' : `failed to start: ${suite.failedStart ?? ''}`);
     }
-    for (const id of options.schemaOnly ? [] : MAIN_TARGETS) if (statuses.get(id) === 'ran') await runIdle(suite, TARGETS[id]);
-    for (const [id, status] of Object.entries(options.schemaOnly ? {} : await runCluster(suite))) statuses.set(id as TargetId, status);
-    if (!options.schemaOnly) boot = await runBoot(suite);
+    for (const id of partial ? [] : MAIN_TARGETS) if (statuses.get(id) === 'ran') await runIdle(suite, TARGETS[id]);
+    for (const [id, status] of Object.entries(partial ? {} : await runCluster(suite))) statuses.set(id as TargetId, status);
+    if (!partial) boot = await runBoot(suite);
     if (options.profile) profile = await runProfile(suite);
   } finally {
     await generator.stop();
@@ -147,6 +151,7 @@ function main(): void {
     .option('--out <dir>', 'where the report goes', path.resolve(__dirname, '..', 'results'))
     .option('--keep-tmp', 'keep the temporary directory (logs, pinus base) for debugging')
     .option('--schema-only', 'only the declared-schema rows: plain vs zod-validated echo on one pitaya-ts server')
+    .option('--observability-only', 'only the observability rows: echo with observability off, the Prometheus reporter on, tracing sampled at 100 %')
     .parse();
   const options = program.opts<CliOptions>();
   const registry = new ProcessRegistry(detectPinning());

@@ -114,12 +114,21 @@ function echoSection(report: BenchReport): string {
     ];
   });
   const observability = [...rowsOf(runs, 'A-observability').entries()].flatMap(([row, targets]) =>
-    (['pitaya-prometheus', 'pitaya-tracing'] as const).flatMap((t) => {
+    (['pitaya', 'pitaya-prometheus', 'pitaya-tracing'] as const).flatMap((t) => {
       const on = targets.get(t);
       if (!on) return [];
       const v = throughputOf(on);
-      const off = rowsOf(runs, 'A-closed').get(row)?.get('pitaya');
-      return [[row, NAMES[t], on.error ? `not run: ${on.error}` : fmtInt(v), fmtRatio(ratio(v, throughputOf(off))), fmtMs(percentileOf(on, 'p99')), pct(on.serverCpu)]];
+      const off = targets.get('pitaya') ?? rowsOf(runs, 'A-closed').get(row)?.get('pitaya');
+      const cpuPerRequest = (r: RunRecord | undefined): number | undefined => {
+        const cpu = r?.serverCpu;
+        const rate = throughputOf(r);
+        return cpu === undefined || rate === undefined || rate === 0 ? undefined : (cpu / rate) * 1e6;
+      };
+      const us = cpuPerRequest(on);
+      return [[
+        row, t === 'pitaya' ? 'pitaya-ts, observability off' : NAMES[t], on.error ? `not run: ${on.error}` : fmtInt(v), t === 'pitaya' ? '1' : fmtRatio(ratio(v, throughputOf(off))),
+        fmtMs(percentileOf(on, 'p99')), pct(on.serverCpu), us === undefined ? '–' : us.toFixed(1), t === 'pitaya' || us === undefined ? '' : fmtRatio(ratio(us, cpuPerRequest(off))),
+      ]];
     }),
   );
   return section(
@@ -153,8 +162,9 @@ function echoSection(report: BenchReport): string {
       : '',
     '### Observability on (pitaya-ts, echo)',
     'The same echo with `@pitaya-ts/observability`: the Prometheus reporter observing every message, or tracing with every message sampled ' +
-      '(spans exported over OTLP/HTTP to a sink outside the server). "× off" is the plain `pitaya-ts` row of this run (tracing off = the no-op tracer).',
-    observability.length ? table(['case', 'target', 'req/s', '× off', 'p99 ms', 'server CPU'], observability) : '_not run_',
+      '(spans exported over OTLP/HTTP to a sink outside the server). "× off" is the plain `pitaya-ts` app measured just before them (tracing off = the no-op tracer); ' +
+      '"CPU µs/req" is the server\'s CPU time per answered request, less sensitive to a busy machine than req/s.',
+    observability.length ? table(['case', 'target', 'req/s', '× off', 'p99 ms', 'server CPU', 'CPU µs/req', 'CPU × off'], observability) : '_not run_',
   );
 }
 
