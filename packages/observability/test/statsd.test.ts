@@ -6,7 +6,7 @@ import { createSocket, type Socket } from 'node:dgram';
 import { Handler, Module, Route, Pitaya, tcp, type PitayaApplication } from '@pitaya-ts/core';
 import { PitayaClient } from '@pitaya-ts/client/node';
 import { waitFor } from '@pitaya-ts/testing';
-import { CustomMetrics, ObservabilityModule } from '@pitaya-ts/observability';
+import { CustomMetrics, ObservabilityModule, ObservabilityRuntime } from '@pitaya-ts/observability';
 
 @Handler('room')
 class RoomHandler {
@@ -33,8 +33,10 @@ describe('StatsD reporter', () => {
       imports: [ObservabilityModule.forRoot({
         config: {
           metrics: {
-            reporters: ['statsd'],
+            // Both reporters at once, as Pitaya allows.
+            reporters: ['statsd', 'prometheus'],
             statsd: { host: `127.0.0.1:${port}` },
+            prometheus: { port: 0, host: '127.0.0.1' },
             constLabels: { region: 'eu' },
             custom: { histograms: [{ subsystem: 'room', name: 'join_size', help: 'players in a join', labels: ['map'], buckets: [1, 5, 10] }] },
           },
@@ -70,6 +72,11 @@ describe('StatsD reporter', () => {
     await find('pitaya.connected_clients:0|g');
     const custom = await find('pitaya.join_size:3|h', 'map:forest');
     expect(custom).toContain('serverType:connector');
+
+    // The Prometheus reporter saw the same messages.
+    const metrics = await (await fetch(`http://127.0.0.1:${app.get(ObservabilityRuntime).address!.port}/metrics`)).text();
+    expect(metrics).toMatch(/^pitaya_handler_response_time_ns_count\{route="connector\.room\.join",status="ok",type="handler",code="",[^}]*\} 1$/m);
+    expect(metrics).toMatch(/^pitaya_room_join_size_count\{[^}]*map="forest"[^}]*\} 1$/m);
   });
 
   it('refuses an undeclared custom metric or a wrong label set', () => {
