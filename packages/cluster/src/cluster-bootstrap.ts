@@ -1,9 +1,10 @@
 import { injectable } from 'inversify';
 import { Inject, ModuleRegistry, type OnAfterInit, type OnInit, type OnShutdown } from '@pitaya-ts/core';
 import type { Etcd3 } from 'etcd3';
-import { ETCD_CLIENT } from './cluster-tokens';
+import { ETCD_CLIENT, FRONTEND_SWEEPER } from './cluster-tokens';
 import { ServiceDiscoveryModule } from './discovery/service-discovery.module';
 import { BindingStorageModule } from './modules/binding-storage.module';
+import type { FrontendSweeper } from './modules/frontend-sweeper';
 import { UniqueSessionModule } from './modules/unique-session.module';
 import { RpcTransportClient, RpcTransportServer } from './rpc/rpc-transport';
 
@@ -22,6 +23,7 @@ export class ClusterBootstrap implements OnInit, OnAfterInit, OnShutdown {
     private readonly discovery: ServiceDiscoveryModule,
     private readonly uniqueSession: UniqueSessionModule,
     @Inject(ETCD_CLIENT) private readonly etcd: Etcd3,
+    @Inject(FRONTEND_SWEEPER) private readonly sweeper: FrontendSweeper | null,
   ) {}
 
   onInit(): void {
@@ -33,6 +35,8 @@ export class ClusterBootstrap implements OnInit, OnAfterInit, OnShutdown {
   onAfterInit(): void {
     this.modules.register('serviceDiscovery', this.discovery);
     this.modules.register('uniqueSession', this.uniqueSession);
+    // After discovery: it sweeps after frontends that discovery no longer lists.
+    if (this.sweeper) this.modules.register('frontendSweeper', this.sweeper);
   }
 
   onShutdown(): void {

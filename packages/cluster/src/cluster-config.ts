@@ -27,15 +27,26 @@ export interface ClusterConfig {
     readonly rpc: {
       /** `grpc` (default) or `nats`, Pitaya's two RPC transports; etcd stays the discovery for both. */
       readonly transport: RpcTransportKind;
-      readonly client: { readonly grpc: { readonly requestTimeout: number; readonly dialTimeout: number; readonly lazyConnection: boolean }; readonly nats: NatsClientConfig };
+      readonly client: {
+        readonly grpc: {
+          readonly requestTimeout: number;
+          readonly dialTimeout: number;
+          readonly lazyConnection: boolean;
+          /** TLS to the other servers: on when `ca` is set (see {@link GrpcClientTlsConfig}). */
+          readonly tls: GrpcClientTlsConfig;
+        };
+        readonly nats: NatsClientConfig;
+      };
       readonly server: {
         readonly grpc: {
           /** Port of the gRPC server; 0 picks a free one (advertised automatically). */
           readonly port: number;
-          /** Address the gRPC server binds. */
+          /** Address the gRPC server binds; empty (default) = the advertised `host`, not every interface. */
           readonly listenHost: string;
           /** Host other servers dial, advertised as `grpcHost`; empty = this machine's first non-internal IPv4. */
           readonly host: string;
+          /** TLS of the gRPC server: on when `cert` and `key` are set (see {@link GrpcServerTlsConfig}). */
+          readonly tls: GrpcServerTlsConfig;
         };
         readonly nats: NatsServerConfig;
       };
@@ -43,6 +54,30 @@ export interface ClusterConfig {
   };
   readonly groups: { readonly etcd: { readonly endpoints: readonly string[]; readonly prefix: string; readonly dialTimeout: number; readonly transactionTimeout: number } };
   readonly modules: { readonly bindingStorage: { readonly etcd: { readonly endpoints: readonly string[]; readonly prefix: string; readonly dialTimeout: number; readonly leaseTtl: number } } };
+}
+
+/**
+ * TLS of the gRPC server. Each value is a PEM file path or the PEM text itself (so it can come from
+ * an environment variable). With `ca` set, clients must present a certificate signed by it (mTLS)
+ * unless `requireClientCert` is false.
+ */
+export interface GrpcServerTlsConfig {
+  readonly cert: string;
+  readonly key: string;
+  readonly ca: string;
+  readonly requireClientCert: boolean;
+}
+
+/**
+ * TLS of the gRPC client: `ca` verifies the servers; `cert`/`key` are this server's client
+ * certificate for mTLS; `serverName` overrides the name checked in the servers' certificates
+ * (when they are dialled by IP, for example). PEM paths or PEM text.
+ */
+export interface GrpcClientTlsConfig {
+  readonly ca: string;
+  readonly cert: string;
+  readonly key: string;
+  readonly serverName: string;
 }
 
 /** Cluster configuration as written in code. */
@@ -71,9 +106,17 @@ export const CLUSTER_CONFIG_KEYS: readonly ConfigKey[] = [
   { key: 'cluster.rpc.client.grpc.requestTimeout', type: 'duration', default: 5000, min: 1 },
   { key: 'cluster.rpc.client.grpc.dialTimeout', type: 'duration', default: 5000 },
   { key: 'cluster.rpc.client.grpc.lazyConnection', type: 'bool', default: false },
+  { key: 'cluster.rpc.client.grpc.tls.ca', type: 'string', default: '' },
+  { key: 'cluster.rpc.client.grpc.tls.cert', type: 'string', default: '' },
+  { key: 'cluster.rpc.client.grpc.tls.key', type: 'string', default: '' },
+  { key: 'cluster.rpc.client.grpc.tls.serverName', type: 'string', default: '' },
   { key: 'cluster.rpc.server.grpc.port', type: 'int', default: 3434, min: 0, max: 65535 },
-  { key: 'cluster.rpc.server.grpc.listenHost', type: 'string', default: '0.0.0.0' },
+  { key: 'cluster.rpc.server.grpc.listenHost', type: 'string', default: '' },
   { key: 'cluster.rpc.server.grpc.host', type: 'string', default: '' },
+  { key: 'cluster.rpc.server.grpc.tls.cert', type: 'string', default: '' },
+  { key: 'cluster.rpc.server.grpc.tls.key', type: 'string', default: '' },
+  { key: 'cluster.rpc.server.grpc.tls.ca', type: 'string', default: '' },
+  { key: 'cluster.rpc.server.grpc.tls.requireClientCert', type: 'bool', default: true },
   { key: 'groups.etcd.endpoints', type: 'list', default: ENDPOINTS },
   { key: 'groups.etcd.prefix', type: 'string', default: 'pitaya/' },
   { key: 'groups.etcd.dialTimeout', type: 'duration', default: 5000 },

@@ -6,3 +6,5 @@ export const CLUSTER_OPTIONS = Symbol.for('pitaya-ts:ClusterOptions');
 export const ETCD_CLIENT = Symbol.for('pitaya-ts:EtcdClient');
 /** User routing strategies ({@link RoutingStrategy}), one per server type. */
 export const ROUTING_STRATEGIES = Symbol.for('pitaya-ts:RoutingStrategies');
+/** The {@link FrontendSweeper} of a frontend (null on backends or without etcd binding storage). */
+export const FRONTEND_SWEEPER = Symbol.for('pitaya-ts:FrontendSweeper');

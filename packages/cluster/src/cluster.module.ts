@@ -3,18 +3,20 @@ import type { Etcd3 } from 'etcd3';
 import { ClusterBootstrap } from './cluster-bootstrap';
 import type { ClusterConfig } from './cluster-config';
 import { resolveClusterConfig, type ClusterModuleOptions } from './cluster-options';
-import { CLUSTER_CONFIG, CLUSTER_OPTIONS, ETCD_CLIENT, ROUTING_STRATEGIES } from './cluster-tokens';
+import { CLUSTER_CONFIG, CLUSTER_OPTIONS, ETCD_CLIENT, FRONTEND_SWEEPER, ROUTING_STRATEGIES } from './cluster-tokens';
 import { EtcdServiceDiscovery } from './discovery/etcd-service-discovery';
-import { SERVICE_DISCOVERY } from './discovery/service-discovery';
+import { SERVICE_DISCOVERY, type ServiceDiscovery } from './discovery/service-discovery';
 import { ServiceDiscoveryModule } from './discovery/service-discovery.module';
 import { createEtcdClient } from './etcd/etcd-client';
 import { EtcdGroups } from './groups/etcd-groups';
 import { ClusterUserMessenger } from './messaging/cluster-user-messenger';
 import { EtcdBindingStorage } from './modules/binding-storage';
 import { BINDING_STORAGE, BindingStorageModule } from './modules/binding-storage.module';
+import { FrontendSweeper } from './modules/frontend-sweeper';
 import { UniqueSessionModule } from './modules/unique-session.module';
 import { SysRemote } from './remote/sys-remote';
 import { Router } from './router/router';
+import { ServerHealth } from './router/server-health';
 import { ClusterRpcClient } from './rpc/cluster-rpc-client';
 import { GrpcRpcClient } from './rpc/grpc-rpc-client';
 import { GrpcRpcServer } from './rpc/grpc-rpc-server';
@@ -124,6 +126,18 @@ export class ClusterModule {
         },
         inject: [CLUSTER_CONFIG, ETCD_CLIENT, SERVER_INFO, LOGGER],
       },
+      {
+        provide: FRONTEND_SWEEPER,
+        useFactory: (config: ClusterConfig, client: Etcd3, server: ServerIdentity, discovery: ServiceDiscovery, log: Logger) => {
+          const sd = config.cluster.sd.etcd;
+          const bindings = config.modules.bindingStorage.etcd;
+          if (!server.frontend || options.bindingStorage === false || options.discovery || !sameEtcd(bindings, sd)) return null;
+          const groups = config.groups.etcd;
+          const groupsPrefix = options.groups === 'etcd' && sameEtcd(groups, sd) ? groups.prefix : undefined;
+          return new FrontendSweeper({ self: server, bindingsPrefix: bindings.prefix, groupsPrefix }, { client, discovery, logger: log });
+        },
+        inject: [CLUSTER_CONFIG, ETCD_CLIENT, SERVER_INFO, SERVICE_DISCOVERY, LOGGER],
+      },
       ...(options.routers ?? []),
       {
         provide: ROUTING_STRATEGIES,
@@ -142,7 +156,7 @@ export class ClusterModule {
         useFactory: (config: ClusterConfig, grpc: GrpcRpcServer, nats: NatsRpcServer): RpcTransportServer => (config.cluster.rpc.transport === 'nats' ? nats : grpc),
         inject: [CLUSTER_CONFIG, GrpcRpcServer, NatsRpcServer],
       },
-      RemoteService, RemoteDispatcher, BackendSessionServices, SysCaller, Router,
+      RemoteService, RemoteDispatcher, BackendSessionServices, SysCaller, Router, ServerHealth,
       BindingStorageModule, UniqueSessionModule, ServiceDiscoveryModule, ClusterUserMessenger, ClusterRpcClient, RemoteForwarder,
       { provide: RPC_CLIENT, useExisting: ClusterRpcClient },
       { provide: FORWARDER, useExisting: RemoteForwarder },

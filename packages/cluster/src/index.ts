@@ -69,6 +69,7 @@ export { UniqueSessionModule } from './modules/unique-session.module';
 export { SysRemote } from './remote/sys-remote';
 export { SysRoute } from './remote/sys-routes';
 export { Router, randomServer, type RoutingContext, type RoutingStrategy } from './router/router';
+export { ServerHealth } from './router/server-health';
 export { ClusterRpcClient } from './rpc/cluster-rpc-client';
 export { GrpcRpcClient } from './rpc/grpc-rpc-client';
 export { GrpcRpcServer } from './rpc/grpc-rpc-server';
@@ -81,7 +82,7 @@ export { GrpcMetadataKey, grpcAddressOf, defaultAdvertisedHost } from './rpc/grp
 export { RemoteDispatcher } from './rpc/remote-dispatcher';
 export { RemoteForwarder } from './rpc/remote-forwarder';
 export { RemoteService, type RemoteBindingListener } from './rpc/remote-service';
-export { fromGrpcError, fromProtoError, toProtoError } from './rpc/rpc-errors';
+export { fromGrpcError, fromProtoError, toProtoError, ServerUnreachableError } from './rpc/rpc-errors';
 export { decodeRequestMetadata, encodeRequestMetadata, MetadataKey, newRequestId, OTEL_SPAN_KEY } from './rpc/rpc-metadata';
 export { startRpcClientSpan, withSpanCarrier } from './rpc/rpc-tracing';
 export { SysCaller } from './rpc/sys-caller';

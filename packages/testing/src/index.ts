@@ -13,3 +13,4 @@ export { selfSignedCertificate } from './self-signed';
 export { Test, TestingApp, TestingModuleBuilder, type OverrideBy, type TestingOptions, type TestTransport } from './testing-module';
 export { connectMemoryClient, memory, MemoryAcceptor, MemoryPitayaClient } from './memory-acceptor';
 export { startPrometheus, type PrometheusHandle, type PromSample, type StartPrometheusOptions } from './prometheus';
+export { testCertificates, type TestCertificates } from './test-ca';

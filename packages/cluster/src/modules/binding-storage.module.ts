@@ -54,10 +54,24 @@ export class BindingStorageModule implements PitayaModule {
 
   /** The id of the frontend of `frontendType` holding `uid`; rejects when unknown. */
   getUserFrontendId(uid: string, frontendType: string): Promise<string> {
-    if (!this.storage) {
-      return Promise.reject(new PitayaError(ErrorCode.Unknown,
-        'for sending remote pushes or using unique session module while using grpc you need to pass it a BindingStorage'));
-    }
+    if (!this.storage) return Promise.reject(noStorage());
     return this.storage.getUserFrontendId(uid, frontendType);
   }
+
+  /** The frontend of each uid (`undefined`: not bound), from the watched cache where it can (see {@link EtcdBindingStorage.frontendsOf}). */
+  frontendsOf(uids: readonly string[], frontendType: string): Promise<(string | undefined)[]> {
+    if (!this.storage) return Promise.reject(noStorage());
+    return this.storage.frontendsOf(uids, frontendType);
+  }
+
+  /** `uid`'s frontend read from etcd now (`undefined`: not bound). */
+  readFrontendId(uid: string, frontendType: string): Promise<string | undefined> {
+    if (!this.storage) return Promise.reject(noStorage());
+    return this.storage.readFrontendId(uid, frontendType);
+  }
+}
+
+function noStorage(): PitayaError {
+  return new PitayaError(ErrorCode.Unknown,
+    'for sending remote pushes or using unique session module while using grpc you need to pass it a BindingStorage');
 }

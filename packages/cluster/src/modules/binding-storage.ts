@@ -5,9 +5,16 @@ import { assertKeySegment, DEFAULT_ETCD_PREFIX, EtcdKeys } from '../etcd/etcd-ke
 import { LeaseKeeper } from '../etcd/lease-keeper';
 import { Backoff, errorMessage, WakeableSleep, withTimeout } from '../etcd/retry';
 import type { ServerInfo } from '../server-info';
+import { mapBounded } from '../util/bounded';
+import { BindingCache } from './binding-cache';
 
 /** Pitaya's message when a uid has no binding (`constants.ErrBindingNotFound`). */
 export const BINDING_NOT_FOUND_MESSAGE = 'binding for this user was not found in etcd';
+
+/** Frontend types whose bindings are cached; past that, lookups of other types read etcd. */
+const MAX_CACHED_TYPES = 8;
+
+const isKeySegment = (value: string): boolean => typeof value === 'string' && value !== '' && !value.includes('/');
 
 /** Options of {@link EtcdBindingStorage}; names and defaults follow `pitaya.modules.bindingstorage.etcd.*`. */
 export interface EtcdBindingStorageOptions extends EtcdConnectionOptions {
@@ -47,6 +54,8 @@ export class EtcdBindingStorage {
   private keeper: LeaseKeeper | undefined;
   private running = false;
   private regranting: Promise<void> | undefined;
+  /** Watched bindings per frontend type asked about (a handful: types come from code, not clients). */
+  private readonly caches = new Map<string, BindingCache>();
 
   constructor(
     private readonly options: EtcdBindingStorageOptions,
@@ -91,6 +100,9 @@ export class EtcdBindingStorage {
       }
     }
     this.held.clear();
+    const caches = [...this.caches.values()];
+    this.caches.clear();
+    await Promise.all(caches.map((c) => c.close()));
     if (this.ownsClient) this.client.close();
   }
 
@@ -127,6 +139,46 @@ export class EtcdBindingStorage {
     const id = await this.ns.get(this.key(frontendType, uid)).string();
     if (id === null) throw new Error(BINDING_NOT_FOUND_MESSAGE);
     return id;
+  }
+
+  /**
+   * The frontend of each uid (`undefined`: not bound), in order. Answered from a watched copy of
+   * `bindings/<frontendType>/` when it is connected; uids it does not know (a binding put a moment
+   * ago may not have arrived yet) and every uid while it is not, are read from etcd, at most
+   * `concurrency` at a time.
+   */
+  async frontendsOf(uids: readonly string[], frontendType: string, concurrency = 32): Promise<(string | undefined)[]> {
+    assertKeySegment('frontend type', frontendType);
+    const cache = this.cacheOf(frontendType);
+    const found: (string | undefined)[] = new Array<string | undefined>(uids.length);
+    const misses: number[] = [];
+    for (let i = 0; i < uids.length; i++) {
+      const cached = cache?.get(uids[i]!);
+      if (cached === undefined || cached === null) misses.push(i);
+      else found[i] = cached;
+    }
+    await mapBounded(misses, concurrency, async (i) => {
+      found[i] = await this.readFrontendId(uids[i]!, frontendType).catch(() => undefined);
+    });
+    return found;
+  }
+
+  /** `uid`'s frontend read from etcd now (`undefined`: not bound); the cache learns it. */
+  async readFrontendId(uid: string, frontendType: string): Promise<string | undefined> {
+    if (!isKeySegment(uid)) return undefined;
+    const id = (await this.ns.get(this.key(frontendType, uid)).string()) ?? undefined;
+    this.caches.get(frontendType)?.learn(uid, id);
+    return id;
+  }
+
+  private cacheOf(frontendType: string): BindingCache | undefined {
+    let cache = this.caches.get(frontendType);
+    if (cache === undefined && this.caches.size < MAX_CACHED_TYPES && this.running) {
+      cache = new BindingCache(this.ns, frontendType, this.options.dialTimeoutMs ?? DEFAULT_ETCD_DIAL_TIMEOUT_MS, this.logger);
+      this.caches.set(frontendType, cache);
+      void cache.start();
+    }
+    return cache;
   }
 
   private key(frontendType: string, uid: string): string {

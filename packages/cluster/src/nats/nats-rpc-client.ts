@@ -8,6 +8,7 @@ import type { ClusterConfig } from '../cluster-config';
 import { SERVICE_DISCOVERY, type ServiceDiscovery } from '../discovery/service-discovery';
 import { decodeResponse, encodeBindMsg, encodeKickMsg, encodePush, encodeRequest } from '../protos/pitaya-codecs';
 import type { BindMsg, KickAnswer, KickMsg, PitayaRequest, PitayaResponse, ProtoInit, ProtoPush } from '../protos/proto-types';
+import { ServerUnreachableError } from '../rpc/rpc-errors';
 import type { RpcTransportClient } from '../rpc/rpc-transport';
 import { NatsLink, NatsRequestError } from './nats-link';
 import { NatsSubject } from './nats-subjects';
@@ -63,7 +64,11 @@ export class NatsRpcClient implements RpcTransportClient {
         this.metrics.rpcTimeout(server.type);
         throw new PitayaError(ErrorCode.RequestTimeout, 'rpc client: request timeout', { timeout: `${timeoutMs}ms`, route, server: server.id });
       }
-      const why = error.failure === 'no-responders' ? 'no responders' : error.failure === 'disconnected' ? 'nats is not connected' : error.message;
+      // No responders: the server is gone from the bus; the router routes around it (ServerHealth).
+      if (error.failure === 'no-responders') {
+        throw new ServerUnreachableError(server.id, `rpc client: server of type ${server.type} is unavailable (no responders)`, { route, server: server.id });
+      }
+      const why = error.failure === 'disconnected' ? 'nats is not connected' : error.message;
       throw new PitayaError(ErrorCode.Internal, `rpc client: server ${server.type} ${server.id} is unavailable (${why})`, { route, server: server.id });
     }
   }

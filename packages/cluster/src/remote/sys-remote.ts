@@ -1,4 +1,5 @@
-import { Context, Remote, Route, SessionPool } from '@pitaya-ts/core';
+import { Context, MessageEncoder, Remote, Route, SessionPool } from '@pitaya-ts/core';
+import { decodeBatchPush, encodeBatchPushReply } from '../messaging/batch-push';
 import { decodeKickMsg, decodeSession, encodeKickAnswer, encodeResponse } from '../protos/pitaya-codecs';
 
 const ACK_RESPONSE = encodeResponse({ data: Buffer.from('ack') });
@@ -10,7 +11,10 @@ const ACK_RESPONSE = encodeResponse({ data: Buffer.from('ack') });
  */
 @Remote({ name: 'sys', nameTransform: (method) => method.toLowerCase() })
 export class SysRemote {
-  constructor(private readonly pool: SessionPool) {}
+  constructor(
+    private readonly pool: SessionPool,
+    private readonly encoder: MessageEncoder,
+  ) {}
 
   /** Binds a uid to a frontend session (runs this frontend's bind callbacks). */
   @Route({ raw: true })
@@ -40,5 +44,21 @@ export class SysRemote {
     if (!session) throw new Error('session not found');
     await session.kick();
     return encodeKickAnswer({ kicked: true });
+  }
+
+  /**
+   * pitaya-ts only (`sys.pushusers`, advertised in the frontend's metadata so Go servers never
+   * call it): one push to many users of this frontend, framed once. Answers the uids not delivered.
+   */
+  @Route({ raw: true })
+  pushUsers(_ctx: Context, body: Uint8Array): Uint8Array {
+    const push = decodeBatchPush(body);
+    const packet = this.encoder.pushBytes(push.route, push.data);
+    const failed: string[] = [];
+    for (const uid of push.uids) {
+      const session = this.pool.getByUid(uid);
+      if (!session || !session.sendPacket(packet)) failed.push(uid);
+    }
+    return encodeBatchPushReply(failed);
   }
 }

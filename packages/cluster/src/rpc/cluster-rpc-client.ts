@@ -5,6 +5,7 @@ import {
 } from '@pitaya-ts/core';
 import { SERVICE_DISCOVERY, type ServiceDiscovery } from '../discovery/service-discovery';
 import { randomServer } from '../router/router';
+import { ServerHealth } from '../router/server-health';
 import { SysCaller } from './sys-caller';
 
 /**
@@ -20,6 +21,7 @@ export class ClusterRpcClient implements RpcClient {
     private readonly caller: SysCaller,
     @Inject(SERVICE_DISCOVERY) private readonly discovery: ServiceDiscovery,
     @Inject(SERVER_INFO) private readonly self: ServerIdentity,
+    private readonly health: ServerHealth,
     @Optional() @Inject(PROTOBUF_SERIALIZER) private readonly protobuf?: ProtobufSerializer,
   ) {}
 
@@ -28,7 +30,7 @@ export class ClusterRpcClient implements RpcClient {
     if (serverType === this.self.type) throw nonsense();
     const servers = this.discovery.getServersByType(serverType);
     if (servers.length === 0) throw new PitayaError(ErrorCode.Internal, 'no servers available of this type', { serverType });
-    return this.send<T>(randomServer(servers).id, route, arg, options);
+    return this.send<T>(randomServer(this.health.available(servers)).id, route, arg, options);
   }
 
   async callTo<T = unknown>(serverId: string, route: string, arg?: unknown, options: RpcCallOptions = {}): Promise<T> {

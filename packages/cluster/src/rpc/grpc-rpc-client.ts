@@ -1,13 +1,15 @@
 import * as grpc from '@grpc/grpc-js';
-import { ErrorCode, Inject, LOGGER, PitayaError, SERVER_INFO, type Logger, type PitayaModule, type ServerIdentity } from '@pitaya-ts/core';
+import { ErrorCode, Inject, LOGGER, METRICS_REPORTER, PitayaError, SERVER_INFO, type Logger, type MetricsReporter, type PitayaModule, type ServerIdentity } from '@pitaya-ts/core';
 import { injectable } from 'inversify';
 import { CLUSTER_CONFIG } from '../cluster-tokens';
 import type { ClusterConfig } from '../cluster-config';
 import { SERVICE_DISCOVERY, type ServiceDiscovery, type ServiceDiscoveryListener } from '../discovery/service-discovery';
 import { loadPitayaServiceDefinition, type PitayaMethodDefinition, type PitayaServiceDefinition } from '../protos/pitaya-service';
 import type { BindMsg, KickAnswer, KickMsg, PitayaRequest, PitayaResponse, ProtoInit, ProtoPush } from '../protos/proto-types';
+import { ServerHealth } from '../router/server-health';
 import type { ServerInfo } from '../server-info';
 import { grpcAddressOf } from './grpc-address';
+import { clientCredentials } from './grpc-tls';
 import { fromGrpcError } from './rpc-errors';
 
 interface Peer {
@@ -22,7 +24,13 @@ const CHANNEL_OPTIONS: grpc.ChannelOptions = {
   'grpc.keepalive_timeout_ms': 5_000,
   'grpc.keepalive_permit_without_calls': 1,
   'grpc.max_receive_message_length': 16 * 1024 * 1024,
+  // A restarted peer at the same address is reconnected within seconds, not after grpc's 2 min cap.
+  'grpc.initial_reconnect_backoff_ms': 500,
+  'grpc.max_reconnect_backoff_ms': 5000,
 };
+
+/** How long a probe of a suspect server waits for its channel to connect. */
+const PROBE_TIMEOUT_MS = 1000;
 
 /**
  * gRPC client to every discovered server (Pitaya's `GRPCClient`): one channel per server, opened
@@ -35,6 +43,8 @@ export class GrpcRpcClient implements PitayaModule, ServiceDiscoveryListener {
   private readonly peers = new Map<string, Peer>();
   private readonly definition: PitayaServiceDefinition = loadPitayaServiceDefinition();
   private unsubscribe: (() => void) | undefined;
+  private readonly credentials: grpc.ChannelCredentials;
+  private readonly channelOptions: grpc.ChannelOptions;
   readonly defaultTimeoutMs: number;
 
   constructor(
@@ -42,16 +52,24 @@ export class GrpcRpcClient implements PitayaModule, ServiceDiscoveryListener {
     @Inject(CLUSTER_CONFIG) private readonly config: ClusterConfig,
     @Inject(SERVER_INFO) private readonly self: ServerIdentity,
     @Inject(LOGGER) private readonly log: Logger,
+    private readonly health: ServerHealth,
+    @Inject(METRICS_REPORTER) private readonly metrics: MetricsReporter,
   ) {
     this.defaultTimeoutMs = config.cluster.rpc.client.grpc.requestTimeout;
+    const tls = clientCredentials(config.cluster.rpc.client.grpc.tls);
+    this.credentials = tls.credentials;
+    this.channelOptions = { ...CHANNEL_OPTIONS, ...tls.options };
   }
 
   init(): void {
+    this.health.setProbe((serverId) => this.probe(serverId));
     this.unsubscribe = this.discovery.addListener(this);
     for (const server of this.discovery.getServers()) this.onServerAdded(server);
   }
 
   shutdown(): void {
+    this.health.setProbe(undefined);
+    this.health.clear();
     this.unsubscribe?.();
     for (const peer of this.peers.values()) peer.client.close();
     this.peers.clear();
@@ -70,7 +88,7 @@ export class GrpcRpcClient implements PitayaModule, ServiceDiscoveryListener {
       return;
     }
     existing?.client.close();
-    const client = new grpc.Client(address, grpc.credentials.createInsecure(), CHANNEL_OPTIONS);
+    const client = new grpc.Client(address, this.credentials, this.channelOptions);
     if (!this.config.cluster.rpc.client.grpc.lazyConnection) client.getChannel().getConnectivityState(true);
     this.peers.set(server.id, { server, address, client });
     this.log.debug({ server: server.id, type: server.type, address }, 'rpc client connected to server');
@@ -82,6 +100,13 @@ export class GrpcRpcClient implements PitayaModule, ServiceDiscoveryListener {
     this.peers.delete(server.id);
     peer.client.close();
     this.log.debug({ server: server.id, type: server.type }, 'rpc client dropped server');
+  }
+
+  /** Whether the channel to `serverId` connects within a second (how a suspect server is let back in). */
+  probe(serverId: string): Promise<boolean> {
+    const peer = this.peers.get(serverId);
+    if (!peer) return Promise.resolve(false);
+    return new Promise((resolve) => peer.client.waitForReady(Date.now() + PROBE_TIMEOUT_MS, (error) => resolve(!error)));
   }
 
   /** True when a channel to `serverId` exists. */
@@ -120,7 +145,10 @@ export class GrpcRpcClient implements PitayaModule, ServiceDiscoveryListener {
         new grpc.Metadata(),
         { deadline: Date.now() + timeoutMs },
         (error, response) => {
-          if (error) reject(fromGrpcError(error, peer.server, route, timeoutMs));
+          if (error) {
+            if (error.code === grpc.status.DEADLINE_EXCEEDED) this.metrics.rpcTimeout(peer.server.type);
+            reject(fromGrpcError(error, peer.server, route, timeoutMs));
+          }
           else resolve(response!);
         },
       );

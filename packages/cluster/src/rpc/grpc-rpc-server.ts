@@ -6,6 +6,7 @@ import type { ClusterConfig } from '../cluster-config';
 import { loadPitayaServiceDefinition } from '../protos/pitaya-service';
 import type { BindMsg, KickAnswer, KickMsg, PitayaRequest, PitayaResponse, ProtoInit, ProtoPush } from '../protos/proto-types';
 import { defaultAdvertisedHost, GrpcMetadataKey } from './grpc-address';
+import { serverCredentials } from './grpc-tls';
 import { RemoteService } from './remote-service';
 
 type Unary<Req, Res> = (call: grpc.ServerUnaryCall<Req, ProtoInit<Res>>, callback: grpc.sendUnaryData<ProtoInit<Res>>) => void;
@@ -29,10 +30,13 @@ export class GrpcRpcServer implements PitayaModule {
 
   /** Metadata to advertise through service discovery (valid after `init()`). */
   get advertisedMetadata(): Record<string, string> {
-    const host = this.config.cluster.rpc.server.grpc.host || defaultAdvertisedHost();
-    const metadata: Record<string, string> = { [GrpcMetadataKey.Host]: host, [GrpcMetadataKey.Port]: String(this.boundPort) };
+    const metadata: Record<string, string> = { [GrpcMetadataKey.Host]: this.advertisedHost, [GrpcMetadataKey.Port]: String(this.boundPort) };
     if (this.config.cluster.info.region) metadata[GrpcMetadataKey.Region] = this.config.cluster.info.region;
     return metadata;
+  }
+
+  private get advertisedHost(): string {
+    return this.config.cluster.rpc.server.grpc.host || defaultAdvertisedHost();
   }
 
   get port(): number {
@@ -47,16 +51,19 @@ export class GrpcRpcServer implements PitayaModule {
       SessionBindRemote: this.unary<BindMsg, PitayaResponse>((m) => this.service.sessionBindRemote(m)),
       KickUser: this.unary<KickMsg, KickAnswer>((m) => this.service.kickUser(m)),
     });
-    const { listenHost, port } = this.config.cluster.rpc.server.grpc;
+    const { port, tls } = this.config.cluster.rpc.server.grpc;
+    // Only the interface peers dial, unless told otherwise: the cluster plane is not for the world.
+    const listenHost = this.config.cluster.rpc.server.grpc.listenHost || this.advertisedHost;
     const address = listenHost.includes(':') ? `[${listenHost}]:${port}` : `${listenHost}:${port}`;
+    const credentials = serverCredentials(tls);
     this.boundPort = await new Promise<number>((resolve, reject) => {
-      server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (error, bound) => {
+      server.bindAsync(address, credentials, (error, bound) => {
         if (error) reject(new Error(`gRPC server cannot listen on ${address}: ${error.message}`, { cause: error }));
         else resolve(bound);
       });
     });
     this.server = server;
-    this.log.info({ port: this.boundPort }, 'gRPC server listening');
+    this.log.info({ host: listenHost, port: this.boundPort, tls: Boolean(tls.cert) }, 'gRPC server listening');
   }
 
   /** Stops taking calls; lets running ones finish for a moment, then cuts. */

@@ -6,8 +6,9 @@ import { MessageType, type Message } from '@pitaya-ts/protocol';
 import { CLUSTER_CONFIG } from '../cluster-tokens';
 import type { ClusterConfig } from '../cluster-config';
 import { SERVICE_DISCOVERY, type ServiceDiscovery } from '../discovery/service-discovery';
-import { MsgType, RPCType } from '../protos/proto-types';
+import { MsgType, RPCType, type PitayaResponse } from '../protos/proto-types';
 import { Router } from '../router/router';
+import { ServerHealth } from '../router/server-health';
 import { RpcTransportClient, type RpcTransportKind } from './rpc-transport';
 import { fromProtoError } from './rpc-errors';
 import { encodeRequestMetadata } from './rpc-metadata';
@@ -28,6 +29,7 @@ export class RemoteForwarder implements Forwarder {
     @Inject(SERVER_INFO) private readonly self: ServerIdentity,
     @Inject(TRACER) private readonly tracer: Tracer,
     @Inject(CLUSTER_CONFIG) private readonly config: ClusterConfig,
+    private readonly health: ServerHealth,
   ) {}
 
   private get transport(): RpcTransportKind {
@@ -39,25 +41,33 @@ export class RemoteForwarder implements Forwarder {
     if (servers.length === 0) {
       throw new PitayaError(ErrorCode.Internal, 'no servers available of this type', { serverType: route.serverType });
     }
-    const server = await this.router.route({ route, session, servers, payload });
+    // Servers whose channel just failed are skipped while the type has healthy ones (see ServerHealth).
+    const server = await this.router.route({ route, session, servers: this.health.available(servers), payload });
     const notify = message.type === MessageType.Notify;
     const fullRoute = message.route;
     const timeoutMs = this.rpc.defaultTimeoutMs;
     const span = this.tracer.enabled ? startRpcClientSpan(this.tracer, this.self, server, this.transport) : undefined;
+    let response: PitayaResponse;
     try {
-      const response = await this.rpc.call(server.id, {
+      response = await this.rpc.call(server.id, {
         type: RPCType.Sys,
         session: { id: session.id, uid: session.uid ?? '', data: Buffer.from(session.encodedData()) },
         msg: { id: message.id, route: fullRoute, data: payload, type: notify ? MsgType.MsgNotify : MsgType.MsgRequest },
         frontendID: this.self.id,
         metadata: encodeRequestMetadata(this.self, fullRoute, timeoutMs, span && withSpanCarrier(span)),
       }, timeoutMs);
-      if (response.error) throw fromProtoError(response.error);
-      span?.end();
-      return notify ? undefined : response.data;
     } catch (error) {
+      this.health.failed(server, error);
       span?.end(error);
       throw error;
     }
+    this.health.succeeded(server.id);
+    if (response.error) {
+      const error = fromProtoError(response.error);
+      span?.end(error);
+      throw error;
+    }
+    span?.end();
+    return notify ? undefined : response.data;
   }
 }
