@@ -97,7 +97,7 @@ describe('chaos', () => {
     const afterKill = results.filter((r) => r.sentAt > killedAt + 1000);
     expect(afterKill.length).toBeGreaterThan(10);
     expect(afterKill.filter((r) => !r.ok)).toEqual([]);
-    expect(afterKill.every((r) => r.server === b2.id)).toBe(true);
+    expect(afterKill.filter((r) => r.server !== b2.id)).toEqual([]);
 
     // Both dead (still registered for a minute): requests fail fast, none hangs.
     const bothDeadAt = Date.now();
@@ -114,7 +114,8 @@ describe('chaos', () => {
 
     const whileDead = results.filter((r) => r.sentAt > bothDeadAt + 200 && r.sentAt < restartedAt - 200);
     expect(whileDead.length).toBeGreaterThan(0);
-    expect(whileDead.every((r) => !r.ok && r.code === 'PIT-500' && r.at - r.sentAt < 1000)).toBe(true);
+    // They fail fast with PIT-500 (well inside the 4 s deadline, even on a loaded runner).
+    expect(whileDead.filter((r) => r.ok || r.code !== 'PIT-500' || r.at - r.sentAt >= 2500)).toEqual([]);
     expect(recoveryMs).toBeLessThanOrEqual(3000);
     // Once the restarted backend is in, nothing fails (the dead ones are never probed with requests).
     expect(results.filter((r) => r.sentAt > firstServed.at && !r.ok)).toEqual([]);
