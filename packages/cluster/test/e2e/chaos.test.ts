@@ -90,8 +90,8 @@ describe('chaos', () => {
     };
 
     await during(500);
-    const killedAt = Date.now();
     await b1.stop('SIGKILL');
+    const killedAt = Date.now();
     await during(2000);
     // One dead server among two: at most the calls already on its channel fail, then only b2 answers.
     const afterKill = results.filter((r) => r.sentAt > killedAt + 1000);
@@ -100,9 +100,10 @@ describe('chaos', () => {
     expect(afterKill.filter((r) => r.server !== b2.id)).toEqual([]);
 
     // Both dead (still registered for a minute): requests fail fast, none hangs.
-    const bothDeadAt = Date.now();
     await b2.stop('SIGKILL');
+    const bothDeadAt = Date.now();
     await during(1000);
+    const spawnedAt = Date.now();
     const b3 = await game();
     const restartedAt = Date.now();
     await waitFor(() => results.some((r) => r.ok && r.sentAt >= restartedAt && r.server === b3.id), { timeoutMs: 10_000, message: 'the restarted backend never served' });
@@ -112,7 +113,8 @@ describe('chaos', () => {
     running = false;
     await Promise.all(loops);
 
-    const whileDead = results.filter((r) => r.sentAt > bothDeadAt + 200 && r.sentAt < restartedAt - 200);
+    // From b2's exit to the spawn of its replacement, nothing can serve.
+    const whileDead = results.filter((r) => r.sentAt > bothDeadAt && r.sentAt < spawnedAt);
     expect(whileDead.length).toBeGreaterThan(0);
     // They fail fast with PIT-500 (well inside the 4 s deadline, even on a loaded runner).
     expect(whileDead.filter((r) => r.ok || r.code !== 'PIT-500' || r.at - r.sentAt >= 2500)).toEqual([]);
