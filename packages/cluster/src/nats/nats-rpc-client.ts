@@ -66,7 +66,7 @@ export class NatsRpcClient implements RpcTransportClient {
       }
       // No responders: the server is gone from the bus; the router routes around it (ServerHealth).
       if (error.failure === 'no-responders') {
-        throw new ServerUnreachableError(server.id, `rpc client: server of type ${server.type} is unavailable (no responders)`, { route, server: server.id });
+        throw new ServerUnreachableError(server.id, `rpc client: server ${server.type} ${server.id} is unavailable (no responders)`, { route, server: server.id });
       }
       const why = error.failure === 'disconnected' ? 'nats is not connected' : error.message;
       throw new PitayaError(ErrorCode.Internal, `rpc client: server ${server.type} ${server.id} is unavailable (${why})`, { route, server: server.id });
