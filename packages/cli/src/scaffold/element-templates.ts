@@ -89,11 +89,12 @@ export class ${cls} {}
   }
 }
 
-/** The test of a generated element: it starts a server on a free port with just that element. */
+/** The test of a generated element: a testing module with just that element, started in memory. */
 export function elementTest(kind: ElementKind, names: Names, importPath: string): string {
   const cls = className(kind, names);
-  const header = (extra: string): string => `import { PitayaClient } from '@pitaya-ts/client/node';
-import { createLogger, ${extra}Module, Pitaya, ws, type PitayaApplication } from '@pitaya-ts/core';
+  const header = (extra: string): string => `import type { PitayaClient } from '@pitaya-ts/client/node';
+import { ${extra}Module } from '@pitaya-ts/core';
+import { Test, type TestingApp } from '@pitaya-ts/testing';
 import { ${cls} } from '${importPath}';
 `;
   const harness = (moduleBody: string): string => `
@@ -101,22 +102,14 @@ import { ${cls} } from '${importPath}';
 class TestModule {}
 
 describe('${cls}', () => {
-  let app: PitayaApplication;
+  let testing: TestingApp;
   let client: PitayaClient;
 
   beforeAll(async () => {
-    app = await Pitaya.create(TestModule, {
-      serverType: 'test',
-      acceptors: [ws({ port: 0, host: '127.0.0.1' })],
-      logger: createLogger({ level: 'silent' }),
-    });
-    await app.start();
-    client = await PitayaClient.connect(\`ws://127.0.0.1:\${app.listening[0]!.port}\`);
+    testing = await Test.createTestingModule(TestModule).compile({ serverType: 'test' });
+    client = await testing.connect();
   });
-  afterAll(async () => {
-    await client?.close();
-    await app?.close();
-  });
+  afterAll(() => testing?.close());
 `;
   switch (kind) {
     case 'handler':
@@ -137,7 +130,7 @@ describe('${cls}', () => {
       return `${header('')}${harness(`{ remotes: [${cls}] }`)}
   it('is a server-to-server route, not reachable by clients', async () => {
     await expect(client.request('test.${names.camel}.status', { id: 'a1' })).rejects.toMatchObject({ code: 'PIT-404' });
-    expect(app.routes.remotes.map((r) => r.route)).toContain('test.${names.camel}.status');
+    expect(testing.app.routes.remotes.map((r) => r.route)).toContain('test.${names.camel}.status');
   });
 });
 `;

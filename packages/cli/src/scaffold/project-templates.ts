@@ -58,7 +58,8 @@ function packageJson(spec: ProjectSpec): string {
   const dependencies: Record<string, string> = { ...DEPENDENCIES };
   for (const p of pitaya) dependencies[`@pitaya-ts/${p}`] = CLI_VERSION;
   const devDependencies: Record<string, string> = { ...DEV_DEPENDENCIES };
-  if (spec.cluster) devDependencies['@pitaya-ts/testing'] = CLI_VERSION;
+  // Every generated test builds its application with @pitaya-ts/testing's testing module.
+  devDependencies['@pitaya-ts/testing'] = CLI_VERSION;
   const run = spec.packageManager === 'npm' ? 'npm run' : spec.packageManager;
   const pkg = {
     name: spec.name,
@@ -159,7 +160,7 @@ A [pitaya-ts](https://github.com/topfreegames/pitaya) game server.
 
 \`\`\`sh
 ${run}     # builds and serves WebSocket clients on port 3250 (PORT overrides it)
-${test}          # type-checks and runs the tests (they start the server on a free port)
+${test}          # type-checks and runs the tests (standalone: the app in memory through @pitaya-ts/testing)
 \`\`\`
 ${cluster}
 Talk to it by hand with \`npx pitaya-ts repl\` then \`connect localhost:3250\` and
@@ -263,7 +264,7 @@ import { AppModule } from './app.module';
 /** Server type: the first part of every route (\`game.room.join\`). */
 export const SERVER_TYPE = 'game';
 
-/** Creates the server; \`main.ts\` starts it and the tests start it on a free port. */
+/** Creates the server; \`main.ts\` starts it; the tests build AppModule with a testing module instead. */
 export function createApp(options: { port: number; host?: string } & Partial<PitayaOptions>): Promise<PitayaApplication> {
   const { port, host, ...rest } = options;
   return Pitaya.create(AppModule, { serverType: SERVER_TYPE, acceptors: [ws({ port, host })], ...rest });
@@ -285,33 +286,23 @@ main().catch((error: unknown) => {
 });
 `;
 
-const STANDALONE_TEST = `import { PitayaClient } from '@pitaya-ts/client/node';
-import { createLogger, type PitayaApplication } from '@pitaya-ts/core';
-import { createApp } from '../src/app';
+const STANDALONE_TEST = `import { Test, type TestingApp } from '@pitaya-ts/testing';
+import { SERVER_TYPE } from '../src/app';
+import { AppModule } from '../src/app.module';
 
+// The application module, started in memory (no ports) by a testing module; override providers
+// with .overrideProvider(TOKEN).useValue(fake) before compile() to isolate a handler.
 describe('room', () => {
-  let app: PitayaApplication;
-  let url: string;
-  const clients: PitayaClient[] = [];
+  let testing: TestingApp;
 
   beforeAll(async () => {
-    app = await createApp({ port: 0, host: '127.0.0.1', logger: createLogger({ level: 'silent' }) });
-    await app.start();
-    url = \`ws://127.0.0.1:\${app.listening[0]!.port}\`;
+    testing = await Test.createTestingModule(AppModule).compile({ serverType: SERVER_TYPE });
   });
-  afterAll(async () => {
-    await Promise.all(clients.map((c) => c.close()));
-    await app.close();
-  });
-  const connect = async (): Promise<PitayaClient> => {
-    const client = await PitayaClient.connect(url);
-    clients.push(client);
-    return client;
-  };
+  afterAll(() => testing.close());
 
   it('joins with a request and broadcasts a notify to the room', async () => {
-    const ana = await connect();
-    const bob = await connect();
+    const ana = await testing.connect();
+    const bob = await testing.connect();
     expect(await ana.request('game.room.join', { name: 'ana' })).toEqual({ code: 0, members: ['ana'] });
     expect(await bob.request('game.room.join', { name: 'bob' })).toEqual({ code: 0, members: ['ana', 'bob'] });
     const received = new Promise((resolve) => ana.on('onMessage', resolve));
@@ -320,7 +311,7 @@ describe('room', () => {
   });
 
   it('answers a bad body with PIT-400', async () => {
-    const eve = await connect();
+    const eve = await testing.connect();
     await expect(eve.request('game.room.join', { name: '' })).rejects.toMatchObject({ code: 'PIT-400' });
   });
 });
