@@ -18,4 +18,7 @@ function step(cmd, args) {
 ensureSystemDeps();
 build();
 step(bin('tsc'), ['-p', 'tsconfig.test.json']);
+// The public API of every package entry must match api/*.api.md (npm run api-report rewrites them),
+// and apps may import public entries only.
+step(process.execPath, [path.join(root, 'scripts', 'api-report.js'), '--check']);
 step(bin('jest'), [...(process.env.CI ? ['--ci'] : []), ...process.argv.slice(2)]);

@@ -1,7 +1,8 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
-import type * as Core from '@pitaya-ts/core';
+// The metadata keys are framework internals: read them from the project's own core, internal entry.
+import type * as Core from '@pitaya-ts/core/internal';
 import { CliError, oneLine } from './errors';
 import { candidateUrls, connectFirst } from './repl/connect';
 
@@ -84,9 +85,9 @@ async function docsOfModule(file: string, format: DocFormat, options: DocsOption
   let core: typeof Core;
   let exports: Record<string, unknown>;
   try {
-    core = projectRequire('@pitaya-ts/core') as typeof Core;
+    core = projectRequire('@pitaya-ts/core/internal') as typeof Core;
   } catch {
-    core = require('@pitaya-ts/core') as typeof Core;
+    core = require('@pitaya-ts/core/internal') as typeof Core;
   }
   try {
     exports = projectRequire(path) as Record<string, unknown>;

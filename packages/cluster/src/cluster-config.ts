@@ -1,4 +1,5 @@
-import type { ConfigKey, Duration } from '@pitaya-ts/core';
+import type { Duration } from '@pitaya-ts/core';
+import type { ConfigKey } from '@pitaya-ts/core/internal';
 import { NATS_CONFIG_KEYS, type NatsClientConfig, type NatsServerConfig } from './nats/nats-config';
 import type { RpcTransportKind } from './rpc/rpc-transport';
 

@@ -1,4 +1,5 @@
-import { ConfigSource, resolveConfig, type Type } from '@pitaya-ts/core';
+import { ConfigSource, type Type } from '@pitaya-ts/core';
+import { resolveConfig } from '@pitaya-ts/core/internal';
 import { CLUSTER_CONFIG_KEYS, type ClusterConfig, type ClusterConfigInput } from './cluster-config';
 import type { ServiceDiscovery } from './discovery/service-discovery';
 import type { RoutingStrategy } from './router/router';

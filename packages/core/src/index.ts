@@ -1,45 +1,41 @@
 import 'reflect-metadata';
 
+/**
+ * `@pitaya-ts/core`: what applications write against — modules and decorators, the bootstrap,
+ * context, errors, configuration, acceptors, sessions and groups, and the interfaces and tokens of
+ * the replaceable parts. What other pitaya-ts packages need beyond this (agents, the dispatcher, the
+ * route invoker, the config resolver, metadata keys…) is in `@pitaya-ts/core/internal`, which may
+ * change in any release. `api/core.api.md` lists this entry's API; `npm test` fails when it changes
+ * without that file being updated.
+ */
+
 export * from './acceptors/acceptor';
 export * from './acceptors/acceptor-wrapper';
-export * from './acceptors/partial-packet-budget';
 export * from './acceptors/rate-limiting-wrapper';
 export * from './acceptors/tcp-acceptor';
-export * from './acceptors/tls-options';
+export { type TlsOptions } from './acceptors/tls-options';
 export * from './acceptors/ws-acceptor';
-export * from './agent/agent';
-export * from './agent/agent-factory';
-export * from './agent/connection-guard';
-export * from './agent/heartbeat-scheduler';
-export * from './agent/message-encoder';
 export * from './bootstrap/application';
 export * from './bootstrap/options';
 export * from './bootstrap/pitaya-factory';
-export * from './config/config-resolver';
 export * from './config/config-service';
-export * from './config/config-source';
+export { type ConfigFile, ConfigSource, readConfigFile, configFileFromArgs } from './config/config-source';
 export * from './config/duration';
-export * from './config/pitaya-config';
-export * from './container/module-scanner';
+export { type PitayaConfig, type PitayaConfigInput } from './config/pitaya-config';
 export * from './container/tokens';
 export * from './container/types';
 export * from './context/context';
 export * from './decorators/guard.decorators';
 export * from './decorators/inject.decorators';
-export * from './decorators/metadata-keys';
 export * from './decorators/module.decorator';
 export * from './decorators/options';
 export * from './decorators/pipeline.decorator';
 export * from './decorators/route.decorators';
 export * from './decorators/service.decorators';
-export * from './dispatch/dispatcher';
-export * from './dispatch/enhancers';
+export { type CanActivate, type ExceptionFilter } from './dispatch/enhancers';
 export * from './docs/asyncapi';
 export * from './docs/docs-module';
 export * from './docs/documentation';
-export * from './dispatch/forwarder';
-export * from './dispatch/route';
-export * from './dispatch/route-invoker';
 export * from './dispatch/route-table';
 export * from './errors/bootstrap-error';
 export * from './errors/pitaya-error';
@@ -52,16 +48,14 @@ export * from './metrics/tracer';
 export * from './modules/binary-module';
 export * from './modules/module-registry';
 export * from './pipeline/pipeline.interfaces';
-export * from './rpc/rpc-client';
+export { type RpcCallOptions, type RpcClient } from './rpc/rpc-client';
 export * from './serialize/json-serializer';
 export * from './serialize/protobuf-serializer';
-export * from './serialize/safe-json';
 export * from './serialize/serializer';
 export * from './schema/body-validator';
 export * from './schema/handler-types';
 export * from './server-identity';
 export * from './session/frontend-session';
-export * from './session/local-user-messenger';
 export * from './session/session';
 export * from './session/session-pool';
 export * from './session/user-messenger';

@@ -2,10 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { z } from 'zod';
-import {
-  BootstrapError, ConfigService, ConfigSource, Handler, Inject, Route, Module, Pitaya, PITAYA_CONFIG_KEYS, configFileFromArgs, createLogger,
-  defineConfig, readConfigFile, resolveConfig, type ConfigOf, type PitayaConfig,
-} from '@pitaya-ts/core';
+import { BootstrapError, ConfigService, ConfigSource, Handler, Inject, Route, Module, Pitaya, configFileFromArgs, createLogger, defineConfig, readConfigFile, type ConfigOf, type PitayaConfig } from '@pitaya-ts/core';
+import { PITAYA_CONFIG_KEYS, resolveConfig } from '@pitaya-ts/core/internal';
 
 const quiet = { serverType: 'game', frontend: false, logger: createLogger({ level: 'silent' }) } as const;
 

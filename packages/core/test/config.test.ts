@@ -1,4 +1,5 @@
-import { BootstrapError, envName, formatGoDuration, parseDuration, PITAYA_CONFIG_KEYS, resolveConfig, type PitayaConfig } from '@pitaya-ts/core';
+import { BootstrapError, formatGoDuration, parseDuration, type PitayaConfig } from '@pitaya-ts/core';
+import { envName, PITAYA_CONFIG_KEYS, resolveConfig } from '@pitaya-ts/core/internal';
 
 describe('configuration', () => {
   it('has Pitaya\'s defaults', () => {

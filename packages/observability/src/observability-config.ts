@@ -1,4 +1,5 @@
-import { BootstrapError, ConfigSource, envName, resolveConfig, type ConfigKey, type Duration } from '@pitaya-ts/core';
+import { BootstrapError, ConfigSource, type Duration } from '@pitaya-ts/core';
+import { envName, resolveConfig, type ConfigKey } from '@pitaya-ts/core/internal';
 
 /** One custom metric of `pitaya.metrics.custom` (Pitaya's shape: spec §7.1). */
 export interface CustomMetricSpec {

@@ -1,5 +1,6 @@
 import { injectable } from 'inversify';
-import { ErrorCode, Inject, parseRoute, PitayaError } from '@pitaya-ts/core';
+import { ErrorCode, Inject, PitayaError } from '@pitaya-ts/core';
+import { parseRoute } from '@pitaya-ts/core/internal';
 import { encodeJob, encodeRpcArgs, newJid, nowSeconds, RPC_QUEUE, type RetryPolicy } from './job';
 import type { WorkerConfig } from './worker-config';
 import { WorkerConnection } from './worker-connection';

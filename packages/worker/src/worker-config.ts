@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
-import { ConfigSource, resolveConfig, type ConfigKey, type Duration } from '@pitaya-ts/core';
+import { ConfigSource, type Duration } from '@pitaya-ts/core';
+import { resolveConfig, type ConfigKey } from '@pitaya-ts/core/internal';
 
 /**
  * Resolved worker configuration: Go Pitaya's keys under `pitaya.worker.*` (spec §8), each

@@ -1,7 +1,6 @@
 import { injectable } from 'inversify';
-import {
-  ErrorCode, Inject, LocalUserMessenger, MessageEncoder, PitayaError, SERVER_INFO, type ServerIdentity, type UserMessenger,
-} from '@pitaya-ts/core';
+import { ErrorCode, Inject, PitayaError, SERVER_INFO, type ServerIdentity, type UserMessenger } from '@pitaya-ts/core';
+import { LocalUserMessenger, MessageEncoder } from '@pitaya-ts/core/internal';
 import { SERVICE_DISCOVERY, type ServiceDiscovery } from '../discovery/service-discovery';
 import { BindingStorageModule } from '../modules/binding-storage.module';
 import { ServerHealth } from '../router/server-health';

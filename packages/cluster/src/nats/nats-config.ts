@@ -1,4 +1,4 @@
-import type { ConfigKey } from '@pitaya-ts/core';
+import type { ConfigKey } from '@pitaya-ts/core/internal';
 
 /** Connection settings shared by the NATS RPC client and server (Pitaya's `pitaya.cluster.rpc.*.nats.*`). Durations in ms. */
 export interface NatsConnectionConfig {

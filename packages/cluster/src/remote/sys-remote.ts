@@ -1,4 +1,5 @@
-import { Context, MessageEncoder, Remote, Route, SessionPool } from '@pitaya-ts/core';
+import { Context, Remote, Route, SessionPool } from '@pitaya-ts/core';
+import { MessageEncoder } from '@pitaya-ts/core/internal';
 import { decodeBatchPush, encodeBatchPushReply } from '../messaging/batch-push';
 import { decodeKickMsg, decodeSession, encodeKickAnswer, encodeResponse } from '../protos/pitaya-codecs';
 

@@ -1,5 +1,6 @@
 import { injectable } from 'inversify';
-import { ErrorCode, Inject, PitayaError, type RouteParts, type Session } from '@pitaya-ts/core';
+import { ErrorCode, Inject, PitayaError, type Session } from '@pitaya-ts/core';
+import { type RouteParts } from '@pitaya-ts/core/internal';
 import { ROUTING_STRATEGIES } from '../cluster-tokens';
 import type { ServerInfo } from '../server-info';
 

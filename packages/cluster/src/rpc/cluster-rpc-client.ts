@@ -1,8 +1,6 @@
 import { injectable } from 'inversify';
-import {
-  ErrorCode, Inject, Optional, parseRoute, PitayaError, PROTOBUF_SERIALIZER, SERVER_INFO,
-  type ProtobufSerializer, type RpcCallOptions, type RpcClient, type ServerIdentity,
-} from '@pitaya-ts/core';
+import { ErrorCode, Inject, Optional, PitayaError, PROTOBUF_SERIALIZER, SERVER_INFO, type ProtobufSerializer, type RpcCallOptions, type RpcClient, type ServerIdentity } from '@pitaya-ts/core';
+import { parseRoute } from '@pitaya-ts/core/internal';
 import { SERVICE_DISCOVERY, type ServiceDiscovery } from '../discovery/service-discovery';
 import { randomServer } from '../router/router';
 import { ServerHealth } from '../router/server-health';

@@ -1,8 +1,6 @@
 import { injectable } from 'inversify';
-import {
-  badRequest, Context, ErrorCode, Inject, invokeRoute, LOGGER, METRICS_REPORTER, notFound, parseRoute, PitayaError, RouteTable, SERVER_INFO,
-  TRACER, UNKNOWN_ROUTE, type Logger, type MetricsReporter, type RouteEntry, type ServerIdentity, type Tracer, type TraceSpan,
-} from '@pitaya-ts/core';
+import { badRequest, Context, ErrorCode, Inject, LOGGER, METRICS_REPORTER, notFound, PitayaError, RouteTable, SERVER_INFO, TRACER, type Logger, type MetricsReporter, type RouteEntry, type ServerIdentity, type Tracer, type TraceSpan } from '@pitaya-ts/core';
+import { invokeRoute, parseRoute, UNKNOWN_ROUTE } from '@pitaya-ts/core/internal';
 import { MsgType, RPCType, type PitayaRequest, type PitayaResponse, type ProtoInit } from '../protos/proto-types';
 import { BackendSession, BackendSessionServices } from '../session/backend-session';
 import { toProtoError } from './rpc-errors';

@@ -1,7 +1,6 @@
 import { injectable } from 'inversify';
-import {
-  ErrorCode, Inject, PitayaError, SERVER_INFO, TRACER, type FrontendSession, type Forwarder, type RouteParts, type ServerIdentity, type Tracer,
-} from '@pitaya-ts/core';
+import { ErrorCode, Inject, PitayaError, SERVER_INFO, TRACER, type FrontendSession, type ServerIdentity, type Tracer } from '@pitaya-ts/core';
+import { type Forwarder, type RouteParts } from '@pitaya-ts/core/internal';
 import { MessageType, type Message } from '@pitaya-ts/protocol';
 import { CLUSTER_CONFIG } from '../cluster-tokens';
 import type { ClusterConfig } from '../cluster-config';

@@ -1,5 +1,6 @@
 import { injectable } from 'inversify';
-import { MessageEncoder, SessionPool } from '@pitaya-ts/core';
+import { SessionPool } from '@pitaya-ts/core';
+import { MessageEncoder } from '@pitaya-ts/core/internal';
 import type { BindMsg, KickAnswer, KickMsg, PitayaRequest, PitayaResponse, ProtoInit, ProtoPush } from '../protos/proto-types';
 import { RemoteDispatcher } from './remote-dispatcher';
 

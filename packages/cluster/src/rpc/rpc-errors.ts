@@ -1,5 +1,6 @@
 import { status as GrpcStatus, type ServiceError } from '@grpc/grpc-js';
-import { ErrorCode, PitayaError, toErrorPayload } from '@pitaya-ts/core';
+import { ErrorCode, PitayaError } from '@pitaya-ts/core';
+import { toErrorPayload } from '@pitaya-ts/core/internal';
 import type { ProtoError, ProtoInit } from '../protos/proto-types';
 
 /**

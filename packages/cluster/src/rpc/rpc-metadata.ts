@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { assertNoForbiddenKeys, formatGoDuration, type ServerIdentity } from '@pitaya-ts/core';
+import { formatGoDuration, type ServerIdentity } from '@pitaya-ts/core';
+import { assertNoForbiddenKeys } from '@pitaya-ts/core/internal';
 
 /** Keys of Pitaya's propagated context that the framework itself sets. */
 export const MetadataKey = {

@@ -1,5 +1,6 @@
 import { injectable } from 'inversify';
-import { ErrorCode, MessageEncoder, PitayaError, SessionData, SessionPool, type Session } from '@pitaya-ts/core';
+import { ErrorCode, PitayaError, SessionData, SessionPool, type Session } from '@pitaya-ts/core';
+import { MessageEncoder } from '@pitaya-ts/core/internal';
 import { decodeKickAnswer, encodeKickMsg, encodeSession } from '../protos/pitaya-codecs';
 import { SysRoute } from '../remote/sys-routes';
 import { RpcTransportClient } from '../rpc/rpc-transport';

@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { startEtcd, testCertificates, waitFor, type EtcdHandle, type TestCertificates } from '@pitaya-ts/testing';
 import { Context, createLogger, Handler, Module, Pitaya, Route, ws, type PitayaApplication, type ModuleImport } from '@pitaya-ts/core';
 import { ClientError, PitayaClient } from '@pitaya-ts/client/node';
-import { ClusterModule, GrpcRpcServer, SERVICE_DISCOVERY, type ClusterConfigInput, type ServiceDiscovery } from '@pitaya-ts/cluster';
+import { ClusterModule, SERVICE_DISCOVERY, type ClusterConfigInput, type ServiceDiscovery } from '@pitaya-ts/cluster';
+import { GrpcRpcServer } from '@pitaya-ts/cluster/internal';
 
 @Handler('svc')
 class Svc {

@@ -1,5 +1,5 @@
 import { Etcd3 } from 'etcd3';
-import { BINDING_NOT_FOUND_MESSAGE, EtcdBindingStorage, type EtcdBindingStorageOptions } from '@pitaya-ts/cluster';
+import { BINDING_NOT_FOUND_MESSAGE, EtcdBindingStorage, type EtcdBindingStorageOptions } from '@pitaya-ts/cluster/internal';
 import { startEtcd, waitFor, type EtcdHandle } from '@pitaya-ts/testing';
 import { capturingLogger, uniquePrefix } from '../helpers';
 

@@ -3,7 +3,8 @@
  * the binding storage's watched cache, against a real etcd.
  */
 import { Etcd3 } from 'etcd3';
-import { EtcdBindingStorage, EtcdGroups, StaticServiceDiscovery } from '@pitaya-ts/cluster';
+import { EtcdGroups, StaticServiceDiscovery } from '@pitaya-ts/cluster';
+import { EtcdBindingStorage } from '@pitaya-ts/cluster/internal';
 import { FrontendSweeper } from '../../src/modules/frontend-sweeper';
 import { startEtcd, waitFor, type EtcdHandle } from '@pitaya-ts/testing';
 import type { UserMessenger } from '@pitaya-ts/core';

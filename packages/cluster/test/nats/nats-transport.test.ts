@@ -7,10 +7,8 @@ import {
   Context, createLogger, Handler, Module, NoopMetricsReporter, Pitaya, Remote, Route, ws, type MetricsReporter, type PitayaApplication, type ServerIdentity,
 } from '@pitaya-ts/core';
 import { PitayaClient } from '@pitaya-ts/client/node';
-import {
-  ClusterModule, decodeRequestMetadata, NatsRpcClient, NatsRpcServer, resolveClusterConfig, StaticServiceDiscovery,
-  type RemoteService,
-} from '@pitaya-ts/cluster';
+import { ClusterModule, StaticServiceDiscovery } from '@pitaya-ts/cluster';
+import { decodeRequestMetadata, NatsRpcClient, NatsRpcServer, resolveClusterConfig, type RemoteService } from '@pitaya-ts/cluster/internal';
 import { decodeRequest, encodeRequest } from '../../src/protos/pitaya-codecs';
 import { startNats, waitFor, type NatsHandle } from '@pitaya-ts/testing';
 import type { SessionPool } from '@pitaya-ts/core';

@@ -1,5 +1,5 @@
 import { startNats, type NatsHandle } from '@pitaya-ts/testing';
-import type { RpcTransportKind } from '@pitaya-ts/cluster';
+import type { RpcTransportKind } from '@pitaya-ts/cluster/internal';
 
 /** The suites that run once per RPC transport iterate over this. */
 export const TRANSPORTS: readonly RpcTransportKind[] = ['grpc', 'nats'];

@@ -1,4 +1,4 @@
-import { resolveClusterConfig } from '@pitaya-ts/cluster';
+import { resolveClusterConfig } from '@pitaya-ts/cluster/internal';
 
 describe('cluster.rpc transport keys', () => {
   it('default to gRPC, with Pitaya\'s NATS defaults ready (spec §8)', () => {

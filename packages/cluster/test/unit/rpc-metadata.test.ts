@@ -1,4 +1,5 @@
-import { decodeRequestMetadata, encodeRequestMetadata, grpcAddressOf, resolveClusterConfig, type ServerInfo } from '@pitaya-ts/cluster';
+import { type ServerInfo } from '@pitaya-ts/cluster';
+import { decodeRequestMetadata, encodeRequestMetadata, grpcAddressOf, resolveClusterConfig } from '@pitaya-ts/cluster/internal';
 
 describe('RPC request metadata (what a Go server needs)', () => {
   it('always carries peer.id, peer.service, request.id, req-route, reqTimeout as a Go duration, and req-start-time as an integer', () => {

@@ -1,6 +1,7 @@
 import { status, type ServiceError, Metadata } from '@grpc/grpc-js';
 import { createLogger, ErrorCode, PitayaError } from '@pitaya-ts/core';
-import { fromGrpcError, ServerHealth, ServerUnreachableError, StaticServiceDiscovery } from '@pitaya-ts/cluster';
+import { StaticServiceDiscovery } from '@pitaya-ts/cluster';
+import { fromGrpcError, ServerHealth, ServerUnreachableError } from '@pitaya-ts/cluster/internal';
 import { waitFor } from '@pitaya-ts/testing';
 import { serverInfo } from '../helpers';
 

@@ -1,5 +1,6 @@
 import { MessageType } from '@pitaya-ts/protocol';
-import { Context, GROUPS, Handler, Route, Inject, MemoryGroups, MessageEncoder, Module, type Groups, type PitayaApplication } from '@pitaya-ts/core';
+import { Context, GROUPS, Handler, Route, Inject, MemoryGroups, Module, type Groups, type PitayaApplication } from '@pitaya-ts/core';
+import { MessageEncoder } from '@pitaya-ts/core/internal';
 import { json, RawClient } from '../support/raw-client';
 import { startApp } from '../support/app';
 
