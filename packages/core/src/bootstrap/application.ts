@@ -190,8 +190,9 @@ export class PitayaApplication {
             }
             await this.close();
           } catch (error) {
+            // Still no process.exit: the signal raised below ends the process all the same.
             this.log.error({ err: error, signal }, 'shutdown failed');
-            process.exit(1);
+            process.exitCode = 1;
           }
           this.removeSignalHandlers();
           // Our handlers are gone: unless the application listens to it too, the signal now ends the process.
