@@ -24,3 +24,4 @@ export * from './dispatch/route-invoker';
 export { StandaloneRpcClient } from './rpc/rpc-client';
 export * from './serialize/safe-json';
 export * from './session/local-user-messenger';
+export * from './dispatch/session-inbox';

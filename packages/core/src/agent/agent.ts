@@ -3,6 +3,7 @@ import {
   type Message,
 } from '@pitaya-ts/protocol';
 import type { Connection, ConnectionHandler } from '../acceptors/acceptor';
+import { SessionInbox, type DispatchTarget } from '../dispatch/session-inbox';
 import { ErrorCode, PitayaError } from '../errors/pitaya-error';
 import type { FrontendSession, SessionLink } from '../session/frontend-session';
 import type { AgentServices } from './agent-factory';
@@ -17,29 +18,23 @@ export type AgentState = (typeof AgentState)[keyof typeof AgentState];
  * Decoded messages go to the dispatcher in arrival order; replies and pushes come back through
  * `send`. Anything malformed closes this connection only.
  */
-export class Agent implements ConnectionHandler, SessionLink, HeartbeatTarget {
+export class Agent implements ConnectionHandler, SessionLink, HeartbeatTarget, DispatchTarget {
   state: AgentState = AgentState.Start;
   lastAt = Date.now();
   readonly session: FrontendSession;
-  /** Messages waiting for the one in progress (per-session ordering); owned by the dispatcher. */
-  inbox: Message[] | undefined;
-  /** Body bytes of the messages in `inbox`; owned by the dispatcher. */
-  inboxBytes = 0;
-  /** The message being handled; owned by the dispatcher. */
-  current: Message | undefined;
-  /** True while the dispatcher is handling a message of this session. */
-  busy = false;
-  /** True while reading is paused because the inbox is full. */
-  paused = false;
+  /**
+   * This session's ordered queue. The dispatcher drives it through its methods (the agent's own
+   * state is the agent's alone); it pauses and resumes reading the connection.
+   */
+  readonly inbox: SessionInbox;
   private handshaking = false;
-  /** True once shutdown stopped reading this connection for good. */
-  readingStopped = false;
   private handshakeTimer: NodeJS.Timeout | undefined;
 
   constructor(
     readonly connection: Connection,
     private readonly services: AgentServices,
   ) {
+    this.inbox = new SessionInbox(connection);
     this.session = services.pool.create(this);
     services.heartbeat.add(this);
     services.metrics.connectionOpened(connection.transport);
@@ -132,9 +127,8 @@ export class Agent implements ConnectionHandler, SessionLink, HeartbeatTarget {
 
   /** Stops reading for good (shutdown); packets already read are still handled and answered. */
   stopReading(): void {
-    if (this.readingStopped || this.state === AgentState.Closed) return;
-    this.readingStopped = true;
-    this.connection.pause();
+    if (this.state === AgentState.Closed) return;
+    this.inbox.stopReading();
   }
 
   /**
@@ -144,9 +138,7 @@ export class Agent implements ConnectionHandler, SessionLink, HeartbeatTarget {
   abandonRequests(error: PitayaError): number {
     if (this.state === AgentState.Closed) return 0;
     let answered = 0;
-    const pending = this.current === undefined ? this.inbox ?? [] : [this.current, ...(this.inbox ?? [])];
-    this.inbox = undefined;
-    for (const message of pending) {
+    for (const message of this.inbox.drain()) {
       if (message.type !== MessageType.Request) continue;
       this.send(this.services.encoder.errorResponse(message.id, error));
       answered++;
@@ -172,7 +164,7 @@ export class Agent implements ConnectionHandler, SessionLink, HeartbeatTarget {
   private finish(reason: string): void {
     this.clearHandshakeTimer();
     this.services.guard.release(this.connection);
-    this.inbox = undefined;
+    this.inbox.clear();
     this.services.heartbeat.remove(this);
     this.services.metrics.connectionClosed(this.connection.transport);
     this.services.log.debug({ session: this.session.id, uid: this.session.uid, reason }, 'connection closed');

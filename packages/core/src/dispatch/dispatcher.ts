@@ -1,7 +1,6 @@
 import { injectable } from 'inversify';
 import { Inject } from '../decorators/inject.decorators';
 import { MessageType, type Message } from '@pitaya-ts/protocol';
-import type { Agent } from '../agent/agent';
 import { MessageEncoder } from '../agent/message-encoder';
 import type { PitayaConfig } from '../config/pitaya-config';
 import { Context } from '../context/context';
@@ -15,6 +14,7 @@ import type { Forwarder } from './forwarder';
 import { parseRoute } from './route';
 import { invokeRoute, isPromiseLike, type RouteReply } from './route-invoker';
 import { RouteTable, type RouteEntry } from './route-table';
+import type { DispatchTarget } from './session-inbox';
 
 /**
  * Routes each client message to its handler (or, for another server type, to the forwarder) and
@@ -59,23 +59,16 @@ export class Dispatcher {
   }
 
   /** Called by the agent for every decoded Request or Notify, in arrival order. Never throws. */
-  dispatch(agent: Agent, message: Message): void {
-    if (agent.busy) {
-      const inbox = (agent.inbox ??= []);
-      inbox.push(message);
-      agent.inboxBytes += message.data.length;
-      if ((inbox.length >= this.queueLimit || agent.inboxBytes >= this.queueByteLimit) && !agent.paused) {
-        agent.paused = true;
-        agent.connection.pause();
-      }
+  dispatch(agent: DispatchTarget, message: Message): void {
+    if (agent.inbox.busy) {
+      agent.inbox.enqueue(message, this.queueLimit, this.queueByteLimit);
       return;
     }
     this.run(agent, message);
   }
 
-  private run(agent: Agent, first: Message): void {
-    if (!agent.busy) this.busySessions++;
-    agent.busy = true;
+  private run(agent: DispatchTarget, first: Message): void {
+    if (agent.inbox.begin()) this.busySessions++;
     let message: Message | undefined = first;
     while (message !== undefined) {
       const pending = this.handle(agent, message);
@@ -87,24 +80,14 @@ export class Dispatcher {
     }
   }
 
-  private continueWith(agent: Agent): void {
+  private continueWith(agent: DispatchTarget): void {
     const next = this.nextOf(agent);
     if (next !== undefined) this.run(agent, next);
   }
 
-  private nextOf(agent: Agent): Message | undefined {
-    const next = agent.closed ? undefined : agent.inbox?.shift();
-    if (next === undefined) {
-      agent.inboxBytes = 0;
-      agent.busy = false;
-      if (--this.busySessions === 0 && this.idleWaiters.length > 0) this.wakeIdle();
-      if (agent.paused) {
-        agent.paused = false;
-        if (!agent.closed && !agent.readingStopped) agent.connection.resume();
-      }
-    } else {
-      agent.inboxBytes -= next.data.length;
-    }
+  private nextOf(agent: DispatchTarget): Message | undefined {
+    const next = agent.inbox.next(agent.closed);
+    if (next === undefined && --this.busySessions === 0 && this.idleWaiters.length > 0) this.wakeIdle();
     return next;
   }
 
@@ -115,10 +98,10 @@ export class Dispatcher {
   }
 
   /** Handles one message; returns a promise only when the work is asynchronous. The promise never rejects. */
-  private handle(agent: Agent, message: Message): Promise<void> | undefined {
+  private handle(agent: DispatchTarget, message: Message): Promise<void> | undefined {
     const startedAt = performance.now();
     this.inFlight++;
-    agent.current = message;
+    agent.inbox.handling(message);
     let entry: RouteEntry | undefined;
     let result: RouteReply | Promise<RouteReply>;
     let span: TraceSpan | undefined;
@@ -140,7 +123,7 @@ export class Dispatcher {
     return undefined;
   }
 
-  private invoke(agent: Agent, message: Message, entry: RouteEntry | undefined): RouteReply | Promise<RouteReply> {
+  private invoke(agent: DispatchTarget, message: Message, entry: RouteEntry | undefined): RouteReply | Promise<RouteReply> {
     const payload = message.compressed ? this.encoder.inflate(message.data) : message.data;
     if (entry === undefined) return this.forwardOrFail(agent, message, payload);
     if (message.type === MessageType.Request && entry.notify) throw badRequest('tried to request a notify route');
@@ -153,7 +136,7 @@ export class Dispatcher {
   }
 
   /** Pitaya's span of a client message (`local.id`, `span.kind`, `msg.type`, `user.id`); only when tracing is on. */
-  private startSpan(agent: Agent, message: Message, entry: RouteEntry | undefined): TraceSpan {
+  private startSpan(agent: DispatchTarget, message: Message, entry: RouteEntry | undefined): TraceSpan {
     const name = entry?.route ?? (this.confirmedRemoteRoutes.has(message.route) ? message.route : UNKNOWN_ROUTE);
     return this.tracer.startSpan(name, 'server', {
       'local.id': this.server.id,
@@ -179,7 +162,7 @@ export class Dispatcher {
     return UNKNOWN_ROUTE;
   }
 
-  private forwardOrFail(agent: Agent, message: Message, payload: Uint8Array): Promise<RouteReply> {
+  private forwardOrFail(agent: DispatchTarget, message: Message, payload: Uint8Array): Promise<RouteReply> {
     const route = parseRoute(message.route);
     if (route.serverType === '' || route.serverType === this.server.type) {
       const full = route.serverType === '' ? `${this.server.type}.${message.route}` : message.route;
@@ -192,10 +175,10 @@ export class Dispatcher {
   }
 
   private finish(
-    agent: Agent, message: Message, entry: RouteEntry | undefined, startedAt: number, reply: RouteReply, error: unknown, span: TraceSpan | undefined,
+    agent: DispatchTarget, message: Message, entry: RouteEntry | undefined, startedAt: number, reply: RouteReply, error: unknown, span: TraceSpan | undefined,
   ): void {
     const route = entry?.route ?? message.route;
-    if (agent.current === message) agent.current = undefined;
+    if (agent.inbox.current === message) agent.inbox.handling(undefined);
     let failure = error;
     try {
       failure = this.answer(agent, message, route, reply, error, span);
@@ -217,7 +200,7 @@ export class Dispatcher {
   }
 
   /** Sends the reply or the error; returns the error that was answered, if any. */
-  private answer(agent: Agent, message: Message, route: string, reply: RouteReply, error: unknown, span: TraceSpan | undefined): unknown {
+  private answer(agent: DispatchTarget, message: Message, route: string, reply: RouteReply, error: unknown, span: TraceSpan | undefined): unknown {
     const isRequest = message.type === MessageType.Request;
     if (error === undefined) {
       if (!isRequest) return undefined;
