@@ -10,9 +10,10 @@ import { ClientError, PitayaClient } from '@pitaya-ts/client/node';
 import { startE2eServer } from '../support/e2e-server';
 
 const APPS = path.resolve(__dirname, '../../../../apps/cluster/dist');
-// 80 players keep the suite inside CI's budget and away from the 5 s forward deadline on a loaded 2-core runner
-// (the chat join costs 5 etcd operations); CHAOS_ROOM_SIZE=200 is the room.
-const ROOM_SIZE = Number(process.env.CHAOS_ROOM_SIZE ?? 80);
+// 200 players is the room of the crash report: on an unshared 2-core runner they rejoin in ~1.5 s (3 runs: 1.44–1.49 s)
+// against the 5 s forward deadline. Each chat join costs 5 etcd operations, so a machine shared with other heavy
+// work can push the storm past that deadline: set CHAOS_ROOM_SIZE lower there.
+const ROOM_SIZE = Number(process.env.CHAOS_ROOM_SIZE ?? 200);
 
 interface Outcome {
   readonly ok: boolean;
