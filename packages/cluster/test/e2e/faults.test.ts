@@ -52,11 +52,14 @@ describe.each(TRANSPORTS)('faults over %s', (transport) => {
     const backend = await server(prefix, { type: 'game', frontend: 'false' });
     const front = await server(prefix, { type: 'connector' });
     const users = await Promise.all([1, 2, 3].map(() => connect(front)));
+    const probe = await connect(front);
     await waitFor(async () => (await outcome(users[0]!.request('game.testsvc.serverid'))).ok, { timeoutMs: 10_000 });
 
     const sentAt = Date.now();
     const inFlight = users.flatMap((c) => [outcome(c.request('game.testsvc.sleep', { ms: 3000 })), outcome(c.request('game.testsvc.serverid'))]);
-    await new Promise((r) => setTimeout(r, 300));
+    // The sleeps were written before the probe, and the frontend forwards in the order it reads: once the probe's
+    // answer is back, the sleeps are at the backend (each user's serverid waits behind its sleep: ordered sessions).
+    expect((await outcome(probe.request('game.testsvc.serverid'))).ok).toBe(true);
     await backend.stop('SIGKILL');
 
     const results = await Promise.all(inFlight);
