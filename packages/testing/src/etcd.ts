@@ -1,8 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { retryOnPortRace, tailFile, trackChild } from './child-processes';
 import { freePort } from './free-port';
 
 /** Options of {@link startEtcd}. */
@@ -37,31 +38,6 @@ export interface EtcdHandle {
   kill(): Promise<void>;
   /** Starts etcd again on the same ports and data directory (killing it first if running), waits until healthy. */
   restart(options?: EtcdRestartOptions): Promise<void>;
-}
-
-const PORT_ATTEMPTS = 5;
-const live = new Set<ChildProcess>();
-let exitHookInstalled = false;
-
-// A test that fails before afterAll must not leave etcd running: kill whatever is left when the process
-// (Jest worker) exits. Only synchronous work is possible in an 'exit' handler, and kill() is synchronous.
-function trackChild(child: ChildProcess): void {
-  live.add(child);
-  child.once('exit', () => live.delete(child));
-  if (!exitHookInstalled) {
-    exitHookInstalled = true;
-    process.once('exit', () => {
-      for (const c of live) c.kill('SIGKILL');
-    });
-  }
-}
-
-function tail(file: string, lines = 15): string {
-  try {
-    return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
-  } catch {
-    return '(no log)';
-  }
 }
 
 function isHealthy(url: string): Promise<boolean> {
@@ -114,16 +90,9 @@ class EtcdProcess implements EtcdHandle {
 
   /** First start: a port may be taken between the probe and etcd's bind, so retry with new ports. */
   async start(): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await this.launch();
-        return;
-      } catch (e) {
-        const portRace = /address already in use/i.test((e as Error).message);
-        if (!portRace || attempt >= PORT_ATTEMPTS) throw e;
-        this.ports = await pickPorts();
-      }
-    }
+    await retryOnPortRace(() => this.launch(), async () => {
+      this.ports = await pickPorts();
+    });
   }
 
   async kill(): Promise<void> {
@@ -179,7 +148,7 @@ class EtcdProcess implements EtcdHandle {
         if (settled) return;
         settled = true;
         child.kill('SIGKILL');
-        const output = [stderr.trim(), tail(this.logFile)].filter((s) => s !== '').join('\n');
+        const output = [stderr.trim(), tailFile(this.logFile)].filter((s) => s !== '').join('\n');
         reject(new Error(`${why}\n--- etcd output (${this.logFile}) ---\n${output}`));
       };
       child.once('error', (err: NodeJS.ErrnoException) =>

@@ -1,8 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, constants, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
 import { connect as tcpConnect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { retryOnPortRace, tailFile, trackChild } from './child-processes';
 import { freePort } from './free-port';
 
 /** Options of {@link startNats}. */
@@ -28,22 +29,6 @@ export interface NatsHandle {
   restart(): Promise<void>;
 }
 
-const PORT_ATTEMPTS = 5;
-const live = new Set<ChildProcess>();
-let exitHookInstalled = false;
-
-// Same safety net as etcd.ts: a test failing before afterAll must not leave nats-server running.
-function trackChild(child: ChildProcess): void {
-  live.add(child);
-  child.once('exit', () => live.delete(child));
-  if (!exitHookInstalled) {
-    exitHookInstalled = true;
-    process.once('exit', () => {
-      for (const c of live) c.kill('SIGKILL');
-    });
-  }
-}
-
 function accepts(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = tcpConnect({ host: '127.0.0.1', port });
@@ -58,14 +43,6 @@ function accepts(port: number): Promise<boolean> {
     });
     socket.once('error', () => resolve(false));
   });
-}
-
-function tail(file: string, lines = 15): string {
-  try {
-    return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
-  } catch {
-    return '(no log)';
-  }
 }
 
 class NatsProcess implements NatsHandle {
@@ -87,16 +64,9 @@ class NatsProcess implements NatsHandle {
   }
 
   async start(): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await this.launch();
-        return;
-      } catch (e) {
-        const portRace = /address already in use/i.test((e as Error).message);
-        if (!portRace || attempt >= PORT_ATTEMPTS) throw e;
-        this.port = await freePort();
-      }
-    }
+    await retryOnPortRace(() => this.launch(), async () => {
+      this.port = await freePort();
+    });
   }
 
   async kill(): Promise<void> {
@@ -136,7 +106,7 @@ class NatsProcess implements NatsHandle {
         if (settled) return;
         settled = true;
         child.kill('SIGKILL');
-        const output = [stderr.trim(), tail(this.logFile)].filter((s) => s !== '').join('\n');
+        const output = [stderr.trim(), tailFile(this.logFile)].filter((s) => s !== '').join('\n');
         reject(new Error(`${why}\n--- nats-server output (${this.logFile}) ---\n${output}`));
       };
       child.once('error', (err: NodeJS.ErrnoException) =>

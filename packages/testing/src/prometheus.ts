@@ -1,7 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { trackChild } from './child-processes';
 import { freePort } from './free-port';
 import { waitFor } from './wait-for';
 
@@ -32,9 +33,6 @@ export interface PrometheusHandle {
   /** Kills Prometheus and removes its temporary directory. Idempotent. */
   stop(): Promise<void>;
 }
-
-const live = new Set<ChildProcess>();
-let exitHookInstalled = false;
 
 function defaultBinary(): string {
   return process.env.PROMETHEUS_BIN ?? '/usr/bin/prometheus';
@@ -71,14 +69,7 @@ export async function startPrometheus(options: StartPrometheusOptions): Promise<
     ], { stdio: ['ignore', 'ignore', 'pipe'] });
     let log = '';
     child.stderr!.on('data', (chunk: Buffer) => (log = (log + chunk.toString()).slice(-4000)));
-    live.add(child);
-    child.once('exit', () => live.delete(child));
-    if (!exitHookInstalled) {
-      exitHookInstalled = true;
-      process.once('exit', () => {
-        for (const c of live) c.kill('SIGKILL');
-      });
-    }
+    trackChild(child);
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     try {
       await waitFor(async () => {

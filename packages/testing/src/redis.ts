@@ -1,8 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { retryOnPortRace, tailFile, trackChild } from './child-processes';
 import { freePort } from './free-port';
 
 /** Options of {@link startRedis}. */
@@ -34,30 +35,6 @@ export interface RedisHandle {
   kill(): Promise<void>;
   /** Starts redis again on the same port and directory (killing it first if running), waits until it answers. */
   restart(): Promise<void>;
-}
-
-const PORT_ATTEMPTS = 5;
-const live = new Set<ChildProcess>();
-let exitHookInstalled = false;
-
-// A test that fails before afterAll must not leave redis running (same rule as the etcd helper).
-function trackChild(child: ChildProcess): void {
-  live.add(child);
-  child.once('exit', () => live.delete(child));
-  if (!exitHookInstalled) {
-    exitHookInstalled = true;
-    process.once('exit', () => {
-      for (const c of live) c.kill('SIGKILL');
-    });
-  }
-}
-
-function tail(file: string, lines = 15): string {
-  try {
-    return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
-  } catch {
-    return '(no log)';
-  }
 }
 
 /** One raw `PING` over RESP: no client library needed to know redis is up. */
@@ -103,16 +80,9 @@ class RedisProcess implements RedisHandle {
   }
 
   async start(): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await this.launch();
-        return;
-      } catch (e) {
-        const portRace = /address already in use/i.test((e as Error).message);
-        if (!portRace || attempt >= PORT_ATTEMPTS) throw e;
-        this.port = await freePort();
-      }
-    }
+    await retryOnPortRace(() => this.launch(), async () => {
+      this.port = await freePort();
+    });
   }
 
   async kill(): Promise<void> {
@@ -162,7 +132,7 @@ class RedisProcess implements RedisHandle {
         if (settled) return;
         settled = true;
         child.kill('SIGKILL');
-        const output = [stderr.trim(), tail(this.logFile)].filter((s) => s !== '').join('\n');
+        const output = [stderr.trim(), tailFile(this.logFile)].filter((s) => s !== '').join('\n');
         reject(new Error(`${why}\n--- redis output (${this.logFile}) ---\n${output}`));
       };
       child.once('error', (err: NodeJS.ErrnoException) =>
