@@ -7,10 +7,11 @@ import * as net from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEtcd, testCertificates, waitFor, type EtcdHandle, type TestCertificates } from '@pitaya-ts/testing';
-import { Context, createLogger, Handler, Module, Pitaya, Route, ws, type PitayaApplication, type ModuleImport } from '@pitaya-ts/core';
+import { Context, Handler, Module, Route, type PitayaApplication, type ModuleImport } from '@pitaya-ts/core';
 import { ClientError, PitayaClient } from '@pitaya-ts/client/node';
 import { ClusterModule, SERVICE_DISCOVERY, type ClusterConfigInput, type ServiceDiscovery } from '@pitaya-ts/cluster';
 import { GrpcRpcServer } from '@pitaya-ts/cluster/internal';
+import { InProcessApps } from '../support/in-process-apps';
 
 @Handler('svc')
 class Svc {
@@ -24,7 +25,7 @@ describe('gRPC cluster plane: TLS, mTLS and bind address', () => {
   let etcd: EtcdHandle;
   let certs: TestCertificates;
   let dir: string;
-  const apps: PitayaApplication[] = [];
+  const apps = new InProcessApps();
   const clients: PitayaClient[] = [];
 
   beforeAll(async () => {
@@ -34,23 +35,13 @@ describe('gRPC cluster plane: TLS, mTLS and bind address', () => {
   });
   afterAll(async () => {
     await Promise.all(clients.map((c) => c.close().catch(() => undefined)));
-    for (const app of apps.reverse()) await app.close();
+    await apps.closeAll();
     await etcd?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const start = async (root: ModuleImport, serverType: string, frontend: boolean): Promise<PitayaApplication> => {
-    const app = await Pitaya.create(root, {
-      serverType,
-      frontend,
-      acceptors: frontend ? [ws({ port: 0, host: '127.0.0.1' })] : [],
-      logger: createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
-      env: {},
-    });
-    await app.start();
-    apps.push(app);
-    return app;
-  };
+  const start = (root: ModuleImport, serverType: string, frontend: boolean): Promise<PitayaApplication> =>
+    apps.start(root, serverType, frontend);
   const cluster = (prefix: string, rpc: ClusterConfigInput['cluster']) =>
     ClusterModule.forRoot({
       etcd: { endpoints: [etcd.endpoint], prefix },

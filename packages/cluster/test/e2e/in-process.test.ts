@@ -1,8 +1,9 @@
 import { startEtcd, waitFor, type EtcdHandle } from '@pitaya-ts/testing';
-import { Context, createLogger, Handler, Route, Module, Pitaya, Remote, ws, type PitayaApplication, type ModuleImport } from '@pitaya-ts/core';
+import { Context, Handler, Route, Module, Remote, type PitayaApplication, type ModuleImport } from '@pitaya-ts/core';
 import { PitayaClient } from '@pitaya-ts/client/node';
 import { ClusterModule, SERVICE_DISCOVERY, type ServiceDiscovery } from '@pitaya-ts/cluster';
 import { startTransport, TRANSPORTS, type TransportHarness } from '../support/transports';
+import { InProcessApps } from '../support/in-process-apps';
 
 @Handler('room')
 class RoomHandler {
@@ -33,25 +34,15 @@ class EntryHandler {
 describe.each(TRANSPORTS)('cluster in one process: frontend + backend over real etcd and %s', (transport) => {
   let etcd: EtcdHandle;
   let rpc: TransportHarness;
-  const apps: PitayaApplication[] = [];
-  const start = async (root: ModuleImport, serverType: string, frontend: boolean): Promise<PitayaApplication> => {
-    const app = await Pitaya.create(root, {
-      serverType,
-      frontend,
-      acceptors: frontend ? [ws({ port: 0, host: '127.0.0.1' })] : [],
-      logger: createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
-      env: {},
-    });
-    await app.start();
-    apps.push(app);
-    return app;
-  };
+  const apps = new InProcessApps();
+  const start = (root: ModuleImport, serverType: string, frontend: boolean): Promise<PitayaApplication> =>
+    apps.start(root, serverType, frontend);
 
   beforeAll(async () => {
     [etcd, rpc] = await Promise.all([startEtcd(), startTransport(transport)]);
   });
   afterAll(async () => {
-    for (const app of apps.reverse()) await app.close();
+    await apps.closeAll();
     await Promise.all([etcd?.stop(), rpc?.stop()]);
   });
 

@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { startEtcd, waitFor, type EtcdHandle } from '@pitaya-ts/testing';
 import {
-  Context, createLogger, Handler, METRICS_REPORTER, Module, NoopMetricsReporter, Pitaya, Remote, Route, ws,
-  type ModuleImport, type PitayaApplication, type RefusalReason,
+  Context, Handler, METRICS_REPORTER, Module, NoopMetricsReporter, Remote, Route, type ModuleImport, type PitayaApplication, type RefusalReason,
 } from '@pitaya-ts/core';
 import { ClientError, PitayaClient } from '@pitaya-ts/client/node';
 import { ClusterModule, SERVICE_DISCOVERY, type ServiceDiscovery } from '@pitaya-ts/cluster';
+import { InProcessApps } from '../support/in-process-apps';
 
 const MembersRequest = z.object({ room: z.string().min(1) });
 const JoinRequest = z.object({ name: z.string().max(8) });
@@ -55,25 +55,15 @@ class EntryHandler {
 
 describe('declared bodies across the cluster (real etcd and gRPC)', () => {
   let etcd: EtcdHandle;
-  const apps: PitayaApplication[] = [];
-  const start = async (root: ModuleImport, serverType: string, frontend: boolean): Promise<PitayaApplication> => {
-    const app = await Pitaya.create(root, {
-      serverType,
-      frontend,
-      acceptors: frontend ? [ws({ port: 0, host: '127.0.0.1' })] : [],
-      logger: createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
-      env: {},
-    });
-    await app.start();
-    apps.push(app);
-    return app;
-  };
+  const apps = new InProcessApps();
+  const start = (root: ModuleImport, serverType: string, frontend: boolean): Promise<PitayaApplication> =>
+    apps.start(root, serverType, frontend);
 
   beforeAll(async () => {
     etcd = await startEtcd();
   });
   afterAll(async () => {
-    for (const app of apps.reverse()) await app.close();
+    await apps.closeAll();
     await etcd?.stop();
   });
 
