@@ -42,6 +42,22 @@ describe('session inbox (the dispatcher ↔ agent queue)', () => {
     expect(stopped.resume).not.toHaveBeenCalled();
   });
 
+  it('gives back the arrival time of each queued message with it, and -1 for untimed ones', () => {
+    const inbox = new SessionInbox(reading());
+    inbox.begin();
+    inbox.enqueue(message(1), 100, 1 << 20, 10.5);
+    inbox.enqueue(message(2), 100, 1 << 20, 12.25);
+    expect(inbox.next(false)?.id).toBe(1);
+    expect(inbox.arrivedAt).toBe(10.5);
+    expect(inbox.next(false)?.id).toBe(2);
+    expect(inbox.arrivedAt).toBe(12.25);
+    expect(inbox.next(false)).toBeUndefined();
+    inbox.begin();
+    inbox.enqueue(message(3), 100, 1 << 20);
+    expect(inbox.next(false)?.id).toBe(3);
+    expect(inbox.arrivedAt).toBe(-1);
+  });
+
   it('hands over what is in progress and waiting (shutdown), and forgets the queue on close', () => {
     const inbox = new SessionInbox(reading());
     inbox.begin();

@@ -32,6 +32,10 @@ export class Dispatcher {
   private idleWaiters: (() => void)[] = [];
   /** Forwarded routes a backend has answered successfully: only these are named in metrics (bounded). */
   private readonly confirmedRemoteRoutes = new Set<string>();
+  /** A reporter wants `handler_delay_ns`: only then is a queued message's arrival timed. */
+  private readonly timesDelay: boolean;
+  /** `<own type>.`: a route with this prefix (or none) is local, in the delay's `type` label. */
+  private readonly localPrefix: string;
 
   constructor(
     private readonly routes: RouteTable,
@@ -45,6 +49,8 @@ export class Dispatcher {
   ) {
     this.queueLimit = config.buffer.handler.sessionQueue;
     this.queueByteLimit = config.buffer.handler.sessionQueueBytes;
+    this.timesDelay = typeof metrics.handlerDelay === 'function';
+    this.localPrefix = `${server.type}.`;
   }
 
   /** Messages being handled right now, across sessions. */
@@ -61,28 +67,31 @@ export class Dispatcher {
   /** Called by the agent for every decoded Request or Notify, in arrival order. Never throws. */
   dispatch(agent: DispatchTarget, message: Message): void {
     if (agent.inbox.busy) {
-      agent.inbox.enqueue(message, this.queueLimit, this.queueByteLimit);
+      agent.inbox.enqueue(message, this.queueLimit, this.queueByteLimit, this.timesDelay ? performance.now() : -1);
       return;
     }
-    this.run(agent, message);
+    this.run(agent, message, -1);
   }
 
-  private run(agent: DispatchTarget, first: Message): void {
+  /** `arrivedAt`: when `first` was queued, or -1 when it was not (it starts the moment it arrives). */
+  private run(agent: DispatchTarget, first: Message, arrivedAt: number): void {
     if (agent.inbox.begin()) this.busySessions++;
     let message: Message | undefined = first;
+    let queuedAt = arrivedAt;
     while (message !== undefined) {
-      const pending = this.handle(agent, message);
+      const pending = this.handle(agent, message, queuedAt);
       if (pending !== undefined) {
         pending.then(() => this.continueWith(agent));
         return;
       }
       message = this.nextOf(agent);
+      queuedAt = agent.inbox.arrivedAt;
     }
   }
 
   private continueWith(agent: DispatchTarget): void {
     const next = this.nextOf(agent);
-    if (next !== undefined) this.run(agent, next);
+    if (next !== undefined) this.run(agent, next, agent.inbox.arrivedAt);
   }
 
   private nextOf(agent: DispatchTarget): Message | undefined {
@@ -98,8 +107,10 @@ export class Dispatcher {
   }
 
   /** Handles one message; returns a promise only when the work is asynchronous. The promise never rejects. */
-  private handle(agent: DispatchTarget, message: Message): Promise<void> | undefined {
+  private handle(agent: DispatchTarget, message: Message, arrivedAt: number): Promise<void> | undefined {
     const startedAt = performance.now();
+    // Reported once the route's metric name is settled (see `finish`); a message not queued waited 0.
+    const delayMs = arrivedAt < 0 ? 0 : startedAt - arrivedAt;
     this.inFlight++;
     agent.inbox.handling(message);
     let entry: RouteEntry | undefined;
@@ -110,16 +121,16 @@ export class Dispatcher {
       if (this.tracer.enabled) span = this.startSpan(agent, message, entry);
       result = span === undefined ? this.invoke(agent, message, entry) : span.run(() => this.invoke(agent, message, entry));
     } catch (error) {
-      this.finish(agent, message, entry, startedAt, undefined, error, span);
+      this.finish(agent, message, entry, startedAt, delayMs, undefined, error, span);
       return undefined;
     }
     if (isPromiseLike<RouteReply>(result)) {
       return result.then(
-        (reply) => this.finish(agent, message, entry, startedAt, reply, undefined, span),
-        (error: unknown) => this.finish(agent, message, entry, startedAt, undefined, error ?? new Error('rejected without a reason'), span),
+        (reply) => this.finish(agent, message, entry, startedAt, delayMs, reply, undefined, span),
+        (error: unknown) => this.finish(agent, message, entry, startedAt, delayMs, undefined, error ?? new Error('rejected without a reason'), span),
       );
     }
-    this.finish(agent, message, entry, startedAt, result, undefined, span);
+    this.finish(agent, message, entry, startedAt, delayMs, result, undefined, span);
     return undefined;
   }
 
@@ -162,6 +173,12 @@ export class Dispatcher {
     return UNKNOWN_ROUTE;
   }
 
+  /** Pitaya's `local` (this server type's route, even one it lacks) vs `remote` (another type's). */
+  private isLocalRoute(route: string): boolean {
+    const dot = route.indexOf('.');
+    return dot === route.lastIndexOf('.') || route.startsWith(this.localPrefix);
+  }
+
   private forwardOrFail(agent: DispatchTarget, message: Message, payload: Uint8Array): Promise<RouteReply> {
     const route = parseRoute(message.route);
     if (route.serverType === '' || route.serverType === this.server.type) {
@@ -175,7 +192,7 @@ export class Dispatcher {
   }
 
   private finish(
-    agent: DispatchTarget, message: Message, entry: RouteEntry | undefined, startedAt: number, reply: RouteReply, error: unknown, span: TraceSpan | undefined,
+    agent: DispatchTarget, message: Message, entry: RouteEntry | undefined, startedAt: number, delayMs: number, reply: RouteReply, error: unknown, span: TraceSpan | undefined,
   ): void {
     const route = entry?.route ?? message.route;
     if (agent.inbox.current === message) agent.inbox.handling(undefined);
@@ -189,6 +206,7 @@ export class Dispatcher {
     }
     const label = this.metricRoute(entry, message, failure);
     span?.end(failure, label);
+    if (this.timesDelay) this.metrics.handlerDelay!(label, entry !== undefined || this.isLocalRoute(message.route) ? 'local' : 'remote', delayMs);
     this.metrics.messageHandled({
       route: label,
       type: 'handler',

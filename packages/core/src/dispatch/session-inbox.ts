@@ -20,6 +20,12 @@ export class SessionInbox {
   private paused = false;
   private stopped = false;
   private inProgress: Message | undefined;
+  /**
+   * Arrival times (`performance.now()`) of the waiting messages, index for index with `queue`; kept
+   * only when the dispatcher measures handler delay. Numbers in their own array: no object per message.
+   */
+  private arrivals: number[] | undefined;
+  private lastArrival = -1;
 
   constructor(private readonly reading: ReadControl) {}
 
@@ -50,10 +56,15 @@ export class SessionInbox {
     return true;
   }
 
-  /** Queues a message behind the one in progress; stops reading once `maxCount` or `maxBytes` is reached. */
-  enqueue(message: Message, maxCount: number, maxBytes: number): void {
+  /**
+   * Queues a message behind the one in progress; stops reading once `maxCount` or `maxBytes` is
+   * reached. `arrivedAt` (`performance.now()`, or -1 when delay is not measured) comes back as
+   * {@link arrivedAt} when {@link next} returns the message.
+   */
+  enqueue(message: Message, maxCount: number, maxBytes: number, arrivedAt = -1): void {
     const queue = (this.queue ??= []);
     queue.push(message);
+    if (arrivedAt >= 0) (this.arrivals ??= []).push(arrivedAt);
     this.queuedBytes += message.data.length;
     if ((queue.length >= maxCount || this.queuedBytes >= maxBytes) && !this.paused) {
       this.paused = true;
@@ -74,15 +85,22 @@ export class SessionInbox {
     const next = closed ? undefined : this.queue?.shift();
     if (next !== undefined) {
       this.queuedBytes -= next.data.length;
+      this.lastArrival = this.arrivals?.shift() ?? -1;
       return next;
     }
     this.queuedBytes = 0;
+    this.arrivals = undefined;
     this.active = false;
     if (this.paused) {
       this.paused = false;
       if (!closed && !this.stopped) this.reading.resume();
     }
     return undefined;
+  }
+
+  /** When the message last returned by {@link next} was queued (`performance.now()`), or -1 if not timed. */
+  get arrivedAt(): number {
+    return this.lastArrival;
   }
 
   /** Stops reading for good (shutdown): the queue no longer resumes the connection. */
@@ -101,6 +119,7 @@ export class SessionInbox {
   drain(): Message[] {
     const pending = this.inProgress === undefined ? this.queue ?? [] : [this.inProgress, ...(this.queue ?? [])];
     this.queue = undefined;
+    this.arrivals = undefined;
     this.queuedBytes = 0;
     return pending;
   }
@@ -108,6 +127,7 @@ export class SessionInbox {
   /** Forgets the waiting messages (the connection closed). */
   clear(): void {
     this.queue = undefined;
+    this.arrivals = undefined;
     this.queuedBytes = 0;
   }
 }

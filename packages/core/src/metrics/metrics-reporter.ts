@@ -43,6 +43,15 @@ export interface MetricsReporter {
   /** A client was disconnected because it could not keep up with what it was sent. */
   slowConsumer(): void;
   messageHandled(message: HandledMessage): void;
+  /**
+   * Pitaya's `handler_delay_ns`: how long a message waited between its arrival (handed to its
+   * session's queue, or on a backend to the RPC server) and the start of its handling. `route` is
+   * named as in {@link HandledMessage.route} (never a raw client string); `type` is `local` for a
+   * route of this server, `remote` for one forwarded to (or, on a backend, forwarded from) another
+   * server. Optional: callers check for it once and, when no reporter implements it, read no clock
+   * and store nothing per message. Plain arguments, so a call allocates nothing.
+   */
+  handlerDelay?(route: string, type: 'local' | 'remote', delayMs: number): void;
   /** A connection, handshake or body was refused for a protective reason (see {@link RefusalReason}). */
   refused(reason: RefusalReason): void;
   /** An outgoing RPC to another server got no answer in time (answered PIT-408). */
