@@ -2,7 +2,20 @@ import type { HandledMessage, MetricsReporter, RefusalReason } from '@pitaya-ts/
 
 /** Several reporters at once, as Pitaya allows (Prometheus and StatsD together): each call goes to every one. */
 export class CompositeMetricsReporter implements MetricsReporter {
-  constructor(private readonly reporters: readonly MetricsReporter[]) {}
+  /**
+   * Set only when one of the reporters measures handler delay: its absence tells the dispatcher
+   * not to time queued messages at all.
+   */
+  readonly handlerDelay?: (route: string, type: 'local' | 'remote', delayMs: number) => void;
+
+  constructor(private readonly reporters: readonly MetricsReporter[]) {
+    const delayed = reporters.filter((r) => typeof r.handlerDelay === 'function');
+    if (delayed.length > 0) {
+      this.handlerDelay = (route, type, delayMs) => {
+        for (const r of delayed) r.handlerDelay!(route, type, delayMs);
+      };
+    }
+  }
 
   connectionOpened(transport: string): void {
     for (const r of this.reporters) r.connectionOpened(transport);

@@ -26,6 +26,7 @@ export class PrometheusReporter implements MetricsReporter, CustomMetricsSink {
   private readonly additional: Record<string, string>;
   private readonly additionalNames: string[];
   private readonly responseTime: ResponseTimeStore;
+  private readonly handlerDelays: ResponseTimeStore;
   private readonly connectedClients: Gauge<string>;
   private readonly rateLimiting: Counter<string>;
   private readonly malformed: Counter<string>;
@@ -39,6 +40,8 @@ export class PrometheusReporter implements MetricsReporter, CustomMetricsSink {
   private readonly custom = new Map<string, Counter<string> | Gauge<string> | Summary<string> | Histogram<string>>();
   /** Series per type → route → code: no label hashing or allocation per message after the first. */
   private readonly observers = { handler: new Map<string, Map<string, ResponseTimeSeries>>(), rpc: new Map<string, Map<string, ResponseTimeSeries>>() };
+  /** Delay series per type → route, cached like `observers`. */
+  private readonly delayObservers = { local: new Map<string, ResponseTimeSeries>(), remote: new Map<string, ResponseTimeSeries>() };
   private connected = 0;
 
   constructor(config: MetricsConfig, serverType: string, discovery: DiscoveryLookup = () => undefined) {
@@ -54,6 +57,11 @@ export class PrometheusReporter implements MetricsReporter, CustomMetricsSink {
     for (const metric of this.responseTime.metrics('pitaya_handler_response_time_ns', 'pitaya_handler_response_time_histogram_ns', 'the time to process a msg in nanoseconds')) {
       this.registry.registerMetric(metric as never);
     }
+    // Pitaya's `handler_delay_ns`: a summary with the response time's objectives and window; Go has no
+    // histogram of it, so only the summary is registered.
+    this.handlerDelays = new ResponseTimeStore({ percentiles: RESPONSE_TIME_PERCENTILES, buckets: [], maxAgeSeconds: 600, ageBuckets: 5 });
+    const [delaySummary] = this.handlerDelays.metrics('pitaya_handler_handler_delay_ns', 'pitaya_handler_handler_delay_histogram_ns', 'the delay to start processing a msg in nanoseconds');
+    this.registry.registerMetric(delaySummary as never);
     this.connectedClients = new Gauge({
       name: 'pitaya_acceptor_connected_clients', help: 'the number of clients connected right now', labelNames: labels(), registers,
     });
@@ -177,9 +185,17 @@ export class PrometheusReporter implements MetricsReporter, CustomMetricsSink {
     this.responseTime.observe(series, Math.round(message.durationMs * 1e6));
   }
 
-  /** Stops the age rotation of the response-time window. */
+  handlerDelay(route: string, type: 'local' | 'remote', delayMs: number): void {
+    const byRoute = this.delayObservers[type];
+    let series = byRoute.get(route);
+    if (series === undefined) byRoute.set(route, (series = this.handlerDelays.create({ ...this.additional, route, type })));
+    this.handlerDelays.observe(series, Math.round(delayMs * 1e6));
+  }
+
+  /** Stops the age rotation of the response-time and handler-delay windows. */
   close(): void {
     this.responseTime.stop();
+    this.handlerDelays.stop();
   }
 
   reportCustom(kind: CustomMetricKind, name: string, labels: MetricLabels, value: number): void {

@@ -37,6 +37,9 @@ export class StatsdReporter implements MetricsReporter, CustomMetricsSink {
   private readonly baseTags: string[];
   private readonly globalTags: string[];
   private readonly responseTimeName: string;
+  private readonly handlerDelayName: string;
+  /** `|ms` suffix with every tag of `handler_delay_ns`, per type → route. */
+  private readonly delayLineCache = { local: new Map<string, string>(), remote: new Map<string, string>() };
   private batch = '';
   private readonly socket: Socket;
   private readonly host: string;
@@ -59,6 +62,7 @@ export class StatsdReporter implements MetricsReporter, CustomMetricsSink {
     this.baseTags = tagList(this.additional);
     this.globalTags = tagList({ serverType, ...config.metrics.constLabels });
     this.responseTimeName = `${s.prefix}response_time_ns:`;
+    this.handlerDelayName = `${s.prefix}handler_delay_ns:`;
     this.flushTimer = setInterval(() => this.flush(), 100);
     this.flushTimer.unref();
     this.host = host;
@@ -140,7 +144,23 @@ export class StatsdReporter implements MetricsReporter, CustomMetricsSink {
       suffix = `|ms${this.rate < 1 ? `|@${this.rate}` : ''}|#${tags.map(sanitizeTag).join(',')}`;
       byCode.set(code, suffix);
     }
-    const line = this.responseTimeName + Math.round(message.durationMs * 1e6) + suffix;
+    this.append(this.responseTimeName + Math.round(message.durationMs * 1e6) + suffix);
+  }
+
+  /** Pitaya's `handler_delay_ns` timing (value in ns, as Go sends it), tags `route` and `type`; batched like `response_time_ns`. */
+  handlerDelay(route: string, type: 'local' | 'remote', delayMs: number): void {
+    if (this.rate < 1 && Math.random() >= this.rate) return;
+    const byRoute = this.delayLineCache[type];
+    let suffix = byRoute.get(route);
+    if (suffix === undefined) {
+      const tags = [...this.globalTags, ...this.baseTags, `route:${route}`, `type:${type}`];
+      suffix = `|ms${this.rate < 1 ? `|@${this.rate}` : ''}|#${tags.map(sanitizeTag).join(',')}`;
+      byRoute.set(route, suffix);
+    }
+    this.append(this.handlerDelayName + Math.round(delayMs * 1e6) + suffix);
+  }
+
+  private append(line: string): void {
     if (this.batch.length + line.length >= BATCH_BYTES) this.flush();
     this.batch = this.batch === '' ? line : `${this.batch}\n${line}`;
   }

@@ -86,7 +86,7 @@ describe('Prometheus reporter, read back through a real Prometheus', () => {
     return client;
   };
 
-  it('reports response times by route with status and code, clients, servers by type, a custom metric and rate limiting', async () => {
+  it('reports response times by route with status and code, handler delays, clients, servers by type, a custom metric and rate limiting', async () => {
     const client = await connect();
     // The backend must be discovered before forwarding works.
     await waitFor(async () => (await client.request('room.room.join', {}).catch(() => undefined)) !== undefined, { timeoutMs: 15_000 });
@@ -116,6 +116,12 @@ describe('Prometheus reporter, read back through a real Prometheus', () => {
     // A route the client invented is labelled unknown, never with the client's string.
     await eventually('pitaya_handler_response_time_ns_count{serverType="connector",route="unknown",code="PIT-404"}', (v) => v === 1);
     expect(await prometheus.query('pitaya_handler_response_time_ns_count{route="connector.gate.nothere"}')).toEqual([]);
+    // Pitaya's handler_delay_ns: queue wait before handling, by route and local/remote, same bounded route names.
+    await eventually('pitaya_handler_handler_delay_ns_count{serverType="connector",route="connector.gate.ping",type="local"}', (v) => (v ?? 0) >= 6);
+    await eventually('pitaya_handler_handler_delay_ns{serverType="connector",route="connector.gate.ping",type="local",quantile="0.99"}', (v) => v !== undefined && v >= 0);
+    await eventually('pitaya_handler_handler_delay_ns_count{serverType="connector",route="room.room.join",type="remote"}', (v) => (v ?? 0) >= 1);
+    await eventually('pitaya_handler_handler_delay_ns_count{serverType="connector",route="unknown",type="local"}', (v) => v === 1);
+    expect(await prometheus.query('pitaya_handler_handler_delay_ns_count{route="connector.gate.nothere"}')).toEqual([]);
     // Const labels on every series.
     const [join] = await prometheus.query('pitaya_handler_response_time_ns_count{route="room.room.join",type="rpc"}');
     expect(join!.metric).toMatchObject({ game: 'obs-test', region: 'test', serverType: 'room' });

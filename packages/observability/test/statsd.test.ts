@@ -54,7 +54,7 @@ describe('StatsD reporter', () => {
     socket?.close();
   });
 
-  it('sends response times, connected clients and custom metrics with Pitaya names and tags', async () => {
+  it('sends response times, handler delays, connected clients and custom metrics with Pitaya names and tags', async () => {
     const client = await PitayaClient.connect(`tcp://127.0.0.1:${app.listening[0]!.port}`, { requestTimeoutMs: 5000 });
     await client.request('connector.room.join', {});
     await expect(client.request('connector.room.nope', {})).rejects.toMatchObject({ code: 'PIT-404' });
@@ -68,6 +68,13 @@ describe('StatsD reporter', () => {
     expect(tags).toEqual(expect.arrayContaining(['serverType:connector', 'region:eu', 'route:connector.room.join', 'status:ok', 'type:handler', 'code:']));
     await find('pitaya.response_time_ns:', 'route:unknown', 'status:failed', 'code:PIT-404');
     expect(lines.some((l) => l.includes('connector.room.nope'))).toBe(false);
+    // Pitaya's handler_delay_ns: a timing in ns with only route and type (local: this server's route).
+    const delay = await find('pitaya.handler_delay_ns:', 'route:connector.room.join');
+    expect(delay).toMatch(/^pitaya\.handler_delay_ns:\d+\|ms\|#/);
+    const delayTags = delay.split('|#')[1]!.split(',');
+    expect(delayTags).toEqual(expect.arrayContaining(['serverType:connector', 'region:eu', 'route:connector.room.join', 'type:local']));
+    expect(delayTags.some((t) => t.startsWith('status:') || t.startsWith('code:'))).toBe(false);
+    await find('pitaya.handler_delay_ns:', 'route:unknown', 'type:local');
     await find('pitaya.connected_clients:1|g', 'serverType:connector');
     await find('pitaya.connected_clients:0|g');
     const custom = await find('pitaya.join_size:3|h', 'map:forest');
@@ -76,6 +83,7 @@ describe('StatsD reporter', () => {
     // The Prometheus reporter saw the same messages.
     const metrics = await (await fetch(`http://127.0.0.1:${app.get(ObservabilityRuntime).address!.port}/metrics`)).text();
     expect(metrics).toMatch(/^pitaya_handler_response_time_ns_count\{route="connector\.room\.join",status="ok",type="handler",code="",[^}]*\} 1$/m);
+    expect(metrics).toMatch(/^pitaya_handler_handler_delay_ns_count\{route="connector\.room\.join",type="local",[^}]*\} 1$/m);
     expect(metrics).toMatch(/^pitaya_room_join_size_count\{[^}]*map="forest"[^}]*\} 1$/m);
   });
 
