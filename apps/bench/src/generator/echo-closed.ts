@@ -1,5 +1,5 @@
 import { echoPayload } from '../wire/payloads';
-import { FIRST_REQUEST_ID, nextRequestId, RequestTemplate } from '../wire/request-template';
+import { FIRST_REQUEST_ID, nextRequestId, RequestTemplate, type WireRequest } from '../wire/request-template';
 import type { BenchConnection } from '../wire/bench-connection';
 import { closeAll, connectClients } from './connect-clients';
 import type { EchoClosedJob, EchoResult, RunHooks } from './jobs';
@@ -8,6 +8,8 @@ import { cpuMillis, now, sleep, waitFor } from './timing';
 
 interface ClientState {
   readonly connection: BenchConnection;
+  /** This client's request bytes, rewritten in place for each request (one in flight at a time). */
+  readonly buffer: Buffer;
   id: number;
   sentAt: number;
   waiting: boolean;
@@ -21,6 +23,7 @@ interface ClientState {
 export async function runEchoClosed(job: EchoClosedJob, hooks: RunHooks): Promise<EchoResult> {
   const outcome = await connectClients(job.endpoint, { count: job.clients, concurrency: job.connectConcurrency, timeoutMs: job.connectTimeoutMs });
   const template = new RequestTemplate(job.routes.echo, echoPayload(job.payloadBytes));
+  const wire: WireRequest | undefined = outcome.connections[0]?.wireRequest(template);
   const recorder = new LatencyRecorder();
   let phase: 'warmup' | 'measure' | 'stop' = 'warmup';
   let completed = 0;
@@ -36,10 +39,11 @@ export async function runEchoClosed(job: EchoClosedJob, hooks: RunHooks): Promis
     s.sentAt = now();
     s.waiting = true;
     inFlight++;
-    s.connection.send(template.build(s.id));
+    wire!.patch(s.buffer, s.id);
+    s.connection.sendWire(s.buffer);
   };
   const states = outcome.connections.map((connection): ClientState => {
-    const s: ClientState = { connection, id: FIRST_REQUEST_ID, sentAt: 0, waiting: false };
+    const s: ClientState = { connection, buffer: wire!.build(FIRST_REQUEST_ID), id: FIRST_REQUEST_ID, sentAt: 0, waiting: false };
     connection.listener = {
       onResponse: (id, _data, error) => {
         if (!s.waiting || id !== s.id) return;

@@ -24,6 +24,8 @@ interface ClientState {
 export async function runEchoOpen(job: EchoOpenJob, hooks: RunHooks): Promise<EchoResult> {
   const outcome = await connectClients(job.endpoint, { count: job.clients, concurrency: job.connectConcurrency, timeoutMs: job.connectTimeoutMs });
   const template = new RequestTemplate(job.routes.echo, echoPayload(job.payloadBytes));
+  // Several requests per client may be in flight (and in the socket's queue): a fresh buffer each.
+  const wire = outcome.connections[0]?.wireRequest(template);
   const recorder = new LatencyRecorder();
   let completed = 0;
   let answeredTotal = 0;
@@ -80,7 +82,7 @@ export async function runEchoOpen(job: EchoOpenJob, hooks: RunHooks): Promise<Ec
     s.id = nextRequestId(s.id);
     s.pending.set(s.id, at);
     if (counted) windowPending++;
-    s.connection.send(template.build(s.id));
+    s.connection.sendWire(wire!.build(s.id));
   });
   clearTimeout(startTimer);
   const cpu = t0 > 0 ? (cpuMillis() - cpu0) / (now() - t0) : 0;

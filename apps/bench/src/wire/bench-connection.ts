@@ -5,6 +5,8 @@ import {
   MessageType, PacketDecoder, PacketType,
 } from '@pitaya-ts/protocol';
 import type { Endpoint } from './endpoint';
+import { WireRequest, type RequestTemplate } from './request-template';
+import { encodeClientFrame, readUpgradeResponse, ServerFrameReader, upgradeRequest } from './ws-frames';
 
 /** What a connection reports once the handshake is done. */
 export interface ConnectionListener {
@@ -27,10 +29,17 @@ function zeroMask(mask: Uint8Array): void {
 }
 
 interface RawSocket {
+  /** One whole packet (framed here if the transport needs it). */
   write(packet: Uint8Array): void;
+  /** Bytes already in the transport's wire format (see {@link WireRequest}). */
+  writeWire(bytes: Uint8Array): void;
   destroy(): void;
   readonly bufferedBytes: number;
 }
+
+/** Flag byte of a Pitaya message: type in bits 1..3, error in 0x20. */
+const RESPONSE_TYPE = MessageType.Response;
+const ERROR_FLAG = 0x20;
 
 /**
  * One benchmark client: connects over WebSocket or TCP, does the Pitaya handshake (handshake →
@@ -64,7 +73,12 @@ export class BenchConnection {
       };
       connection.onHandshake = settle;
       try {
-        connection.socket = endpoint.transport === 'ws' ? connection.openWs(endpoint) : connection.openTcp(endpoint);
+        if (endpoint.transport === 'tcp') connection.socket = connection.openTcp(endpoint);
+        else if (endpoint.wsClient === 'ws-library') connection.socket = connection.openWsLibrary(endpoint);
+        else {
+          (connection as { framesRequests: boolean }).framesRequests = true;
+          connection.socket = connection.openWsRaw(endpoint);
+        }
       } catch (error) {
         settle(error as Error);
       }
@@ -86,6 +100,19 @@ export class BenchConnection {
     if (!this.closed) this.socket?.write(packet);
   }
 
+  /** True when requests go out as pre-built WebSocket frames (the raw client), false when as bare packets. */
+  readonly framesRequests: boolean = false;
+
+  /** `template` in this connection's wire format; every connection of one endpoint shares the format. */
+  wireRequest(template: RequestTemplate): WireRequest {
+    return new WireRequest(template, this.framesRequests);
+  }
+
+  /** Sends bytes built by this connection's {@link wireRequest}; dropped silently once closed. */
+  sendWire(bytes: Uint8Array): void {
+    if (!this.closed) this.socket?.writeWire(bytes);
+  }
+
   close(): void {
     if (this.closed) return;
     this.closed = true;
@@ -94,7 +121,7 @@ export class BenchConnection {
     this.listener.onClose();
   }
 
-  private openWs(endpoint: Endpoint): RawSocket {
+  private openWsLibrary(endpoint: Endpoint): RawSocket {
     const ws = new WebSocket(`ws://${endpoint.host}:${endpoint.port}/`, {
       perMessageDeflate: false,
       skipUTF8Validation: true,
@@ -118,6 +145,7 @@ export class BenchConnection {
     ws.on('close', () => this.close());
     return {
       write: (packet) => ws.send(packet, { binary: true }),
+      writeWire: (packet) => ws.send(packet, { binary: true }),
       destroy: () => ws.terminate(),
       get bufferedBytes() {
         return ws.bufferedAmount;
@@ -144,6 +172,7 @@ export class BenchConnection {
     socket.on('close', () => this.close());
     return {
       write: (packet) => void socket.write(packet),
+      writeWire: (packet) => void socket.write(packet),
       destroy: () => socket.destroy(),
       get bufferedBytes() {
         return socket.writableLength;
@@ -151,9 +180,85 @@ export class BenchConnection {
     };
   }
 
+  /**
+   * WebSocket over a raw `net` socket: fixed-key upgrade, masked frames written whole (requests
+   * pre-framed by {@link WireRequest}), server frames scanned in place by {@link ServerFrameReader},
+   * and the Pitaya packets inside each message decoded without intermediate objects.
+   */
+  private openWsRaw(endpoint: Endpoint): RawSocket {
+    const socket = net.connect({ host: endpoint.host, port: endpoint.port, noDelay: true });
+    let head: Buffer | undefined = Buffer.alloc(0);
+    const reader = new ServerFrameReader({
+      onMessage: (payload) => this.onWsMessage(payload),
+      onPing: (payload) => void socket.write(encodeClientFrame(payload, 0xa)),
+      onClose: () => this.close(),
+    });
+    socket.on('connect', () => socket.write(upgradeRequest(endpoint.host, endpoint.port)));
+    socket.on('data', (chunk: Buffer) => {
+      try {
+        if (head !== undefined) {
+          head = head.length === 0 ? chunk : Buffer.concat([head, chunk]);
+          const rest = readUpgradeResponse(head);
+          if (rest === undefined) return;
+          head = undefined;
+          socket.write(encodeClientFrame(HANDSHAKE_PACKET));
+          if (rest.length === 0) return;
+          chunk = rest;
+        }
+        reader.push(chunk);
+      } catch (error) {
+        this.onHandshake?.(error as Error);
+        this.close();
+      }
+    });
+    socket.on('error', (error: Error) => {
+      this.onHandshake?.(error);
+      this.close();
+    });
+    socket.on('close', () => this.close());
+    return {
+      write: (packet) => void socket.write(encodeClientFrame(packet)),
+      writeWire: (bytes) => void socket.write(bytes),
+      destroy: () => socket.destroy(),
+      get bufferedBytes() {
+        return socket.writableLength;
+      },
+    };
+  }
+
+  /** The Pitaya packets of one WebSocket message (one per message in practice; several are accepted, a split one is not). */
+  private onWsMessage(payload: Uint8Array): void {
+    const n = payload.length;
+    let off = 0;
+    while (off < n && !this.closed) {
+      if (n - off < 4) throw new Error('truncated packet header in a WebSocket message');
+      const length = (payload[off + 1]! << 16) | (payload[off + 2]! << 8) | payload[off + 3]!;
+      const start = off + 4;
+      if (n - start < length) throw new Error('packet longer than its WebSocket message');
+      this.onPacket(payload[off] as PacketType, payload.subarray(start, start + length));
+      off = start + length;
+    }
+  }
+
   private onPacket(type: PacketType, body: Uint8Array): void {
     switch (type) {
       case PacketType.Data: {
+        const flag = body[0];
+        if (flag !== undefined && ((flag >> 1) & 0x07) === RESPONSE_TYPE) {
+          // Responses are the hot path of every echo row: read the varint id in place, no message object.
+          let id = 0;
+          let shift = 0;
+          let at = 1;
+          for (;;) {
+            const b = body[at++];
+            if (b === undefined || shift > 28) throw new Error('bad response id');
+            id += (b & 0x7f) * 2 ** shift;
+            if (b < 0x80) break;
+            shift += 7;
+          }
+          this.listener.onResponse(id, body.subarray(at), (flag & ERROR_FLAG) !== 0);
+          return;
+        }
         const message = decodeMessage(body);
         if (message.type === MessageType.Response) this.listener.onResponse(message.id, message.data, message.error);
         else if (message.type === MessageType.Push) this.listener.onPush(message.route, message.data);

@@ -6,7 +6,16 @@ export interface Endpoint {
   readonly transport: Transport;
   readonly host: string;
   readonly port: number;
+  /**
+   * WebSocket client of the generator: `raw` (default) frames on a `net` socket with pre-masked
+   * requests (`ws-frames.ts`); `ws-library` is the `ws` package's client, kept to measure what the
+   * raw client saves (the bench's generator-calibration row).
+   */
+  readonly wsClient?: WsClientKind;
 }
+
+/** See {@link Endpoint.wsClient}. */
+export type WsClientKind = 'raw' | 'ws-library';
 
 /** The routes a target answers; pinus names its handler after the file, Pitaya after the service. */
 export interface BenchRoutes {
