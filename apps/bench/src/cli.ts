@@ -18,7 +18,7 @@ import { writeReport } from './report/write-report';
 import { runBoot } from './scenarios/boot-scenario';
 import { runBroadcasts } from './scenarios/broadcast-scenario';
 import { runCluster } from './scenarios/cluster-scenario';
-import { bareMax, runClosedEcho, runCompressionRow, runObservabilityRow, runOpenEcho, runSchemaRows } from './scenarios/echo-scenario';
+import { bareMax, runCalibrationRow, runClosedEcho, runCompressionRow, runObservabilityRow, runOpenEcho, runSchemaRows } from './scenarios/echo-scenario';
 import { runIdle } from './scenarios/idle-scenario';
 import { measureSchemaCost } from './scenarios/schema-cost';
 import { runProfile } from './scenarios/profile-scenario';
@@ -79,6 +79,7 @@ async function run(options: CliOptions, registry: ProcessRegistry): Promise<numb
       const ran = await suite.withTarget(target, async (running) => {
         await suite.prime(target, running, plan.primeMs);
         if (!options.schemaOnly) await runClosedEcho(suite, target, running);
+        if (id === 'bare' && !options.schemaOnly) await runCalibrationRow(suite, target, running);
         if (id === 'pitaya') await runSchemaRows(suite, target, running);
         if (options.schemaOnly) return true;
         await runOpenEcho(suite, target, running, bareMax(suite.runs));
@@ -87,13 +88,13 @@ async function run(options: CliOptions, registry: ProcessRegistry): Promise<numb
       });
       statuses.set(id, ran ? 'ran' : `failed to start: ${suite.failedStart ?? ''}`);
     }
-    const compressed = TARGETS['pitaya-compressed'];
+    const compressed = TARGETS['pitaya-uncompressed'];
     const ranCompressed = partial ? false : await suite.withTarget(compressed, async (running) => {
       await suite.prime(compressed, running, plan.primeMs);
       await runCompressionRow(suite, compressed, running);
       return true;
     });
-    if (!partial) statuses.set('pitaya-compressed', ranCompressed ? 'ran (echo 1 KB only)' : `failed to start: ${suite.failedStart ?? ''}`);
+    if (!partial) statuses.set('pitaya-uncompressed', ranCompressed ? 'ran (echo 1 KB only)' : `failed to start: ${suite.failedStart ?? ''}`);
     // Observability off, Prometheus on, tracing on: one after the other so the three see the same machine state.
     for (const id of options.schemaOnly ? [] : (['pitaya', 'pitaya-prometheus', 'pitaya-tracing'] as const)) {
       const observed = TARGETS[id];
@@ -134,7 +135,7 @@ async function run(options: CliOptions, registry: ProcessRegistry): Promise<numb
     schemaCost: statuses.get('pitaya')?.startsWith('ran') ? measureSchemaCost(plan.payloads) : undefined,
   };
   const written = writeReport(report, path.resolve(options.out));
-  for (const g of report.goals) process.stderr.write(`${g.pass === undefined ? '  n/a' : g.pass ? '  pass' : '  FAIL'}  ${g.goal}: ${g.measured}\n`);
+  for (const g of report.goals) process.stderr.write(`${g.pass === undefined ? '  n/a' : g.informational ? '  info' : g.pass ? '  pass' : '  FAIL'}  ${g.goal}: ${g.measured}\n`);
   process.stderr.write(`report: ${path.relative(process.cwd(), written.markdown)} (+ .json, ${written.charts.length} SVG charts)\n`);
   const failures = suite.runs.filter((r) => r.error && !r.error.startsWith('not run')).length;
   return failures > 0 ? 3 : 0;

@@ -6,13 +6,12 @@ export function estimatePlanMs(plan: BenchPlan, profile: boolean): number {
   const openWindow = plan.warmupMs + plan.openMeasureMs + 300;
   const connect = (n: number): number => n * 0.6 + 100;
   const perTarget =
-    plan.payloads.length * plan.echoClients.reduce((sum, c) => sum + window + connect(c), 0) +
-    plan.tcpPayloads.length * (window + connect(plan.tcpClients)) +
+    plan.echoCases.reduce((sum, c) => sum + window + connect(c.clients), 0) +
     plan.openFractions.length * (openWindow + connect(plan.openClients)) +
     2 * plan.roomSizes.length * (window + connect(plan.broadcastMembers)) +
     (plan.idleConnections / plan.idleConnectRate) * 1000 + 4000;
   const starts = 4000 + 2 * 1000 + 3 * 1000 + 4 * (2 * plan.primeMs + 500);
   const forwarded = 4 * (plan.clusterClients.reduce((sum, c) => sum + window + connect(c), 0) + 3000);
-  const extras = forwarded + window + connect(plan.compressionClients) + plan.bootRuns * 700 + (profile ? window + connect(plan.profileClients) + 2000 : 0);
+  const extras = window + connect(plan.calibrationCase.clients) + forwarded + window + connect(plan.compressionClients) + plan.bootRuns * 700 + (profile ? window + connect(plan.profileClients) + 2000 : 0);
   return 3 * perTarget + starts + extras;
 }

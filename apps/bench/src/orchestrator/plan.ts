@@ -1,3 +1,20 @@
+import type { Transport } from '../wire/endpoint';
+
+/** One closed-loop echo row of scenario A. */
+export interface EchoCase {
+  readonly transport: Transport;
+  readonly clients: number;
+  readonly payload: number;
+}
+
+/** Issue 14's goal rows: WebSocket and TCP × 100 and 1,000 clients × 64 B (the same in quick and full runs). */
+export const GOAL_ECHO_CASES: readonly EchoCase[] = [
+  { transport: 'ws', clients: 100, payload: 64 },
+  { transport: 'ws', clients: 1000, payload: 64 },
+  { transport: 'tcp', clients: 100, payload: 64 },
+  { transport: 'tcp', clients: 1000, payload: 64 },
+];
+
 /** Sizes and durations of one benchmark run. */
 export interface BenchPlan {
   readonly mode: 'quick' | 'full';
@@ -8,12 +25,15 @@ export interface BenchPlan {
   readonly drainMs: number;
   /** Unrecorded load run against each target before its first case. */
   readonly primeMs: number;
-  /** Scenario A, closed loop over WebSocket: client counts × payload sizes. */
-  readonly echoClients: readonly number[];
+  /** Scenario A, closed loop: the goal rows first ({@link GOAL_ECHO_CASES}), then informational ones. */
+  readonly echoCases: readonly EchoCase[];
+  /** Payload sizes of the declared-schema rows (A-schema) and of the in-process schema cost. */
   readonly payloads: readonly number[];
-  /** Scenario A over TCP: one client count, these payloads. */
-  readonly tcpClients: number;
-  readonly tcpPayloads: readonly number[];
+  /**
+   * The generator-calibration row: the bare server's first goal row driven again with the `ws`
+   * package's client instead of the raw one, to show what the generator's client costs.
+   */
+  readonly calibrationCase: EchoCase;
   /** Scenario A, open loop: client count and rates as fractions of the bare maximum. */
   readonly openClients: number;
   readonly openFractions: readonly number[];
@@ -44,10 +64,9 @@ export const QUICK_PLAN: BenchPlan = {
   openMeasureMs: 800,
   drainMs: 500,
   primeMs: 800,
-  echoClients: [200],
+  echoCases: [...GOAL_ECHO_CASES, { transport: 'ws', clients: 100, payload: 1024 }],
   payloads: [64, 1024],
-  tcpClients: 200,
-  tcpPayloads: [64],
+  calibrationCase: { transport: 'ws', clients: 100, payload: 64 },
   openClients: 200,
   openFractions: [0.25, 0.5, 0.75],
   compressionClients: 200,
@@ -71,10 +90,14 @@ export const FULL_PLAN: BenchPlan = {
   openMeasureMs: 10_000,
   drainMs: 2000,
   primeMs: 3000,
-  echoClients: [100, 1000, 2000],
+  echoCases: [
+    ...GOAL_ECHO_CASES,
+    { transport: 'ws', clients: 1000, payload: 1024 },
+    { transport: 'tcp', clients: 1000, payload: 1024 },
+    { transport: 'ws', clients: 2000, payload: 64 },
+  ],
   payloads: [64, 1024],
-  tcpClients: 1000,
-  tcpPayloads: [64, 1024],
+  calibrationCase: { transport: 'ws', clients: 100, payload: 64 },
   openClients: 1000,
   openFractions: [0.25, 0.5, 0.75],
   compressionClients: 1000,

@@ -61,7 +61,7 @@ export class Suite {
    */
   async load(target: TargetDefinition, running: RunningTarget, spec: LoadSpec, keep = true): Promise<RunRecord> {
     const port = spec.transport === 'ws' ? running.wsPort : running.tcpPort;
-    const job = spec.job({ transport: spec.transport, host: '127.0.0.1', port }, running);
+    const job = spec.job({ transport: spec.transport, host: '127.0.0.1', port, ...(spec.wsClient ? { wsClient: spec.wsClient } : {}) }, running);
     const estimate = estimateMs(job);
     this.progress.step(`${target.label} · ${spec.row}`, estimate);
     const meter = new CpuMeter(running.pid);

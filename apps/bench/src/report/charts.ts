@@ -9,7 +9,7 @@ export const TARGET_COLORS: Readonly<Record<TargetId, string>> = {
   bare: '#7f7f7f',
   pinus: '#d62728',
   pitaya: '#1f77b4',
-  'pitaya-compressed': '#9467bd',
+  'pitaya-uncompressed': '#9467bd',
   'pitaya-prometheus': '#ff7f0e',
   'pitaya-tracing': '#17becf',
   'bare-forward': '#bcbd22',
@@ -31,25 +31,27 @@ export interface Chart {
   readonly svg: string;
 }
 
-/** Closed-loop echo throughput vs clients, one line per target and payload. */
+/** Closed-loop 64 B echo throughput vs clients, one line per target and transport (TCP dashed). */
 function throughputChart(report: BenchReport): Chart {
   const rows = rowsOf(report.runs, 'A-closed');
-  const clients = report.plan.echoClients;
+  const cases = report.plan.echoCases.filter((c) => c.payload === 64);
+  const clients = [...new Set(cases.map((c) => c.clients))].sort((a, b) => a - b);
   const series: LineSeries[] = [];
-  for (const payload of report.plan.payloads) {
+  for (const transport of ['ws', 'tcp'] as const) {
+    if (!cases.some((c) => c.transport === transport)) continue;
     for (const t of MAIN) {
       series.push({
-        name: `${t.name}, ${payload >= 1024 ? `${payload / 1024} KB` : `${payload} B`}`,
+        name: `${t.name}, ${transport === 'ws' ? 'WebSocket' : 'TCP'}`,
         color: TARGET_COLORS[t.id],
-        dashed: payload !== report.plan.payloads[0],
-        values: clients.map((c) => throughputOf(rows.get(`A-closed ws ${c}c ${payload}B`)?.get(t.id))),
+        dashed: transport === 'tcp',
+        values: clients.map((c) => throughputOf(rows.get(`A-closed ${transport} ${c}c 64B`)?.get(t.id))),
       });
     }
   }
   return {
     suffix: 'throughput',
     title: 'Echo throughput vs clients',
-    svg: lineChart({ title: 'A · echo, closed loop, WebSocket: requests/s vs clients', yLabel: 'requests / s', xLabel: 'concurrent clients', categories: clients.map(String) }, series),
+    svg: lineChart({ title: 'A · echo 64 B, closed loop: requests/s vs clients', yLabel: 'requests / s', xLabel: 'concurrent clients', categories: clients.map(String) }, series),
   };
 }
 

@@ -1,7 +1,8 @@
 import type { TargetId } from '../targets/target';
 import type { Chart } from './charts';
 import { fmtInt, fmtMs, fmtRatio, ratio, rowsOf, withRatios } from './compare';
-import { deliveredOf, perConnectionKbOf, percentileOf, throughputOf } from './metrics';
+import { deliveredOf, GENERATOR_BOUND, generatorBound, generatorCpuOf, perConnectionKbOf, percentileOf, serverMicrosPerRequestOf, throughputOf } from './metrics';
+import { PITAYA_ROW_CONFIG } from '../targets/pitaya-target';
 import type { BenchReport, RunRecord, ScenarioId } from './report-types';
 
 const MAIN: readonly TargetId[] = ['bare', 'pinus', 'pitaya'];
@@ -9,7 +10,7 @@ const NAMES: Readonly<Record<TargetId, string>> = {
   bare: 'bare ws/net',
   pinus: 'pinus 1.7.4',
   pitaya: 'pitaya-ts',
-  'pitaya-compressed': 'pitaya-ts, compression on',
+  'pitaya-uncompressed': 'pitaya-ts, compression off',
   'pitaya-prometheus': 'pitaya-ts, Prometheus reporter on',
   'pitaya-tracing': 'pitaya-ts, tracing sampled at 100 %',
   'bare-forward': 'bare ws → raw grpc-js',
@@ -38,8 +39,17 @@ function cell(r: RunRecord | undefined, metric: (r: RunRecord | undefined) => nu
   if (r.error) return `not run: ${r.error.replace(/\|/g, '/')}`;
   const v = metric(r);
   if (v === undefined) return '–';
-  return withRatios(format(v), v, metric(targets.get('bare')), metric(targets.get('pinus')), r.target);
+  return withRatios(format(v), v, metric(targets.get('bare')), metric(targets.get('pinus')), r.target) + flag(r);
 }
+
+/** ⚠ on a cell whose run had the generator above {@link GENERATOR_BOUND} of its core (see {@link GENERATOR_FOOTNOTE}). */
+function flag(r: RunRecord | undefined): string {
+  return generatorBound(r) ? ' ⚠' : '';
+}
+
+const GENERATOR_FOOTNOTE =
+  `⚠ = the load generator used more than ${Math.round(GENERATOR_BOUND * 100)} % of its core in that run: the figure is what the generator could drive, ` +
+  'a lower bound of the server\'s ceiling (and a ratio against a flagged bare figure overstates pitaya-ts).';
 
 /** One table: a line per row, a column per main target. */
 function comparison(runs: readonly RunRecord[], scenario: ScenarioId, metric: (r: RunRecord | undefined) => number | undefined, format: (v: number) => string): string {
@@ -49,14 +59,21 @@ function comparison(runs: readonly RunRecord[], scenario: ScenarioId, metric: (r
 
 function cpuCell(r: RunRecord | undefined): string {
   if (!r || r.error || !r.result || r.result.kind === 'idle') return '–';
-  return `${pct(r.serverCpu)} / ${pct(r.result.generatorCpu)}`;
+  return `${pct(r.serverCpu)} / ${pct(r.result.generatorCpu)}${flag(r)}`;
 }
 
 /** Server CPU per answered request (µs): comparable even when the machine is shared. */
 function cpuPerRequest(r: RunRecord | undefined): string {
-  const rate = throughputOf(r);
-  if (!r || r.serverCpu === undefined || !rate) return '–';
-  return `${((r.serverCpu * 1e6) / rate).toFixed(1)}`;
+  const us = serverMicrosPerRequestOf(r);
+  return us === undefined ? '–' : us.toFixed(1);
+}
+
+/** Server µs/request with bare's µs ÷ this one (the issue's efficiency ratio: ≥ 1 = as lean as bare). */
+function microsCell(r: RunRecord | undefined, targets: Map<TargetId, RunRecord>): string {
+  const us = serverMicrosPerRequestOf(r);
+  if (!r || us === undefined) return '–';
+  const bare = serverMicrosPerRequestOf(targets.get('bare'));
+  return r.target === 'bare' || bare === undefined ? us.toFixed(1) : `${us.toFixed(1)} (bare ÷ this ${fmtRatio(ratio(bare, us))})`;
 }
 
 function section(title: string, ...parts: string[]): string {
@@ -64,8 +81,16 @@ function section(title: string, ...parts: string[]): string {
 }
 
 function goalsSection(report: BenchReport): string {
-  const rows = report.goals.map((g) => [g.goal, g.pass === undefined ? 'n/a' : g.pass ? '**pass**' : '**FAIL**', g.measured, g.gap ?? '', g.rule]);
-  return section('Goals', table(['goal', 'verdict', 'measured', 'gap', 'rule'], rows));
+  const rows = report.goals.map((g) => [
+    g.goal, g.pass === undefined ? 'n/a' : g.informational ? `info (${g.pass ? 'pass' : 'fail'})` : g.pass ? '**pass**' : '**FAIL**', g.measured, g.gap ?? '', g.rule,
+  ]);
+  return section(
+    'Goals',
+    'Issue 14\'s goals, ratios from this run. Every pitaya-ts row runs with ' + PITAYA_ROW_CONFIG + '; scenario D\'s pitaya-ts frontend and backend likewise (etcd discovery, gRPC). ' +
+      'The bare servers frame and answer the same packets and nothing else. "info" rows are reported, not judged.',
+    table(['goal', 'verdict', 'measured', 'gap', 'rule'], rows),
+    GENERATOR_FOOTNOTE,
+  );
 }
 
 function echoSection(report: BenchReport): string {
@@ -79,6 +104,20 @@ function echoSection(report: BenchReport): string {
     }),
   ]);
   const cpu = [...rowsOf(runs, 'A-closed').entries()].map(([row, targets]) => [row, ...MAIN.map((t) => cpuCell(targets.get(t)))]);
+  const micros = [...rowsOf(runs, 'A-closed').entries()].map(([row, targets]) => [row, ...MAIN.map((t) => microsCell(targets.get(t), targets))]);
+  const calibration = [...rowsOf(runs, 'A-generator').entries()].flatMap(([row, targets]) => {
+    const library = targets.get('bare');
+    const raw = rowsOf(runs, 'A-closed').get(row.replace(/ ws-library client$/, ''))?.get('bare');
+    const line = (name: string, r: RunRecord | undefined): string[] => {
+      const rate = throughputOf(r);
+      const gen = generatorCpuOf(r);
+      return [
+        row.replace(/ ws-library client$/, ''), name, r?.error ? `not run: ${r.error}` : fmtInt(rate), `${pct(gen)}${flag(r)}`,
+        gen === undefined || !rate ? '–' : ((gen * 1e6) / rate).toFixed(1), pct(r?.serverCpu),
+      ];
+    };
+    return [line('raw `net` client (default)', raw), line('`ws` package client', library)];
+  });
   const open = [...rowsOf(runs, 'A-open').entries()].flatMap(([row, targets]) =>
     MAIN.map((t) => {
       const r = targets.get(t);
@@ -93,13 +132,13 @@ function echoSection(report: BenchReport): string {
     }),
   );
   const comp = [...rowsOf(runs, 'A-compression').entries()].map(([row, targets]) => {
-    const on = targets.get('pitaya-compressed');
-    const off = rowsOf(runs, 'A-closed').get(row);
-    const v = throughputOf(on);
+    const off = targets.get('pitaya-uncompressed');
+    const closed = rowsOf(runs, 'A-closed').get(row);
+    const v = throughputOf(off);
     return [
-      row, on?.error ? `not run: ${on.error}` : fmtInt(v),
-      fmtRatio(ratio(v, throughputOf(off?.get('pitaya')))), fmtRatio(ratio(v, throughputOf(off?.get('bare')))), fmtRatio(ratio(v, throughputOf(off?.get('pinus')))),
-      fmtMs(percentileOf(on, 'p99')), pct(on?.serverCpu),
+      row, off?.error ? `not run: ${off.error}` : fmtInt(v),
+      fmtRatio(ratio(v, throughputOf(closed?.get('pitaya')))), fmtRatio(ratio(v, throughputOf(closed?.get('bare')))), fmtRatio(ratio(v, throughputOf(closed?.get('pinus')))),
+      fmtMs(percentileOf(off, 'p99')), pct(off?.serverCpu),
     ];
   });
   const schemaRows = [...rowsOf(runs, 'A-schema').entries()].filter(([row]) => row.endsWith(' plain')).map(([row, targets]) => {
@@ -137,19 +176,29 @@ function echoSection(report: BenchReport): string {
       'Ratios in brackets are to the bare server and to pinus **of this same run**.',
     '### Throughput (requests/s)',
     comparison(runs, 'A-closed', throughputOf, fmtInt),
+    GENERATOR_FOOTNOTE,
     '### Round-trip latency in the closed loop (p50 / p99, ms; ratios on p99)',
     latency.length ? table(['case', ...MAIN.map((t) => NAMES[t])], latency) : '_not run_',
     '### CPU during the window (server / load generator, 1 core = 100 %)',
-    'When the generator is at ~100 % and the server is not, the row measures the generator, not the server: the "bare limit" is then a lower bound of the machine\'s ceiling.',
+    'When the generator is near its core and the server is not, the row measures the generator, not the server: the "bare limit" is then a lower bound of the machine\'s ceiling.',
     cpu.length ? table(['case', ...MAIN.map((t) => NAMES[t])], cpu) : '_not run_',
+    GENERATOR_FOOTNOTE,
+    '### Server CPU per request (µs: server CPU time in the window ÷ requests answered in it)',
+    'Less sensitive to a busy machine or a generator-bound row than req/s. "bare ÷ this" is the issue\'s efficiency ratio (goal ≥ 0.9).',
+    micros.length ? table(['case', ...MAIN.map((t) => NAMES[t])], micros) : '_not run_',
+    '### Load generator calibration (bare server)',
+    'The same bare row driven by the generator\'s raw WebSocket client (requests framed and masked once, responses scanned in place, on `net` sockets) and by the `ws` package\'s client, ' +
+      'one after the other: what the generator\'s client costs per request, and how far it limits the bare rows.',
+    calibration.length ? table(['case', 'generator client', 'req/s', 'generator CPU', 'generator µs/req', 'server CPU'], calibration) : '_not run_',
     '### Open loop: fixed offered load, latency from the intended send time (ms)',
     'Rates are fractions of the best bare closed-loop 64 B rate of this run, identical for every target. A request is timed from when it *should* have been sent, ' +
       'so a stall shows up in the percentiles instead of lowering the rate (no coordinated omission). `lost` = never answered within the drain time (counted at their age then); ' +
       '`shed` = turns skipped because a client already had 256 requests in flight.',
     open.length ? table(['case', 'target', 'offered/s', 'answered/s', 'p50', 'p99', 'p99.9', 'max', 'lost / shed'], open) : '_not run_',
-    '### Compression on (pitaya-ts, echo 1 KB)',
-    'Pitaya\'s default `handler.messages.compression: true` deflates every reply ≥ 256 B when that shrinks it; the payload is pseudo-random text (deflates to ~75 %).',
-    comp.length ? table(['case', 'req/s', '× pitaya-ts off', '× bare', '× pinus', 'p99 ms', 'server CPU'], comp) : '_not run_',
+    '### Compression off (pitaya-ts, echo 1 KB)',
+    'Every `pitaya-ts` row runs with Pitaya\'s default `handler.messages.compression: true`, which deflates every reply ≥ 256 B when that shrinks it (the 1 KB payload is ' +
+      'pseudo-random text, deflating to ~75 %; 64 B replies are never deflated). This row is the same app with compression off, to show what the 1 KB rows pay for it; bare and pinus never compress.',
+    comp.length ? table(['case', 'req/s (compression off)', '× pitaya-ts (default, on)', '× bare', '× pinus', 'p99 ms', 'server CPU'], comp) : '_not run_',
     '### Declared schema (pitaya-ts, echo body validated by zod)',
     'The same server and clients, back to back: `bench.echo` (no schema) then `bench.echoValidated` (`@Route({ request: z.object({ pad: z.string() }) })`: ' +
       'the body is validated and the handler gets zod\'s output). `npm run bench -- --schema-only` runs only these rows.',
@@ -296,9 +345,9 @@ export function renderMarkdown(report: BenchReport, chartFiles: readonly { chart
   const method = section(
     'Method and caveats',
     [
-      '- One load-generator process (`dist/generator/worker.js`) drives every client with the Pitaya wire protocol from `@pitaya-ts/protocol` over `ws` (one packet per binary message, all-zero masking key so the client skips masking) or raw TCP. The orchestrator reads the server\'s CPU and memory from `/proc` at the window edges.',
-      '- Every target answers the same packets: handshake → ack → `echo` requests, `join` requests, `send` notifies broadcast as `onMsg` pushes. JSON everywhere; compression off except in the compression row.',
-      '- On 2 cores the generator is one Node process on one core; the bare server is therefore often *generator-bound* (see the CPU table): ratios against bare are then conservative for pitaya-ts.',
+      '- One load-generator process (`dist/generator/worker.js`) drives every client with the Pitaya wire protocol: over WebSocket with its own client on raw `net` sockets (fixed-key upgrade, one masked binary frame per packet, each request frame built and masked once and only its id patched, responses scanned in place), or raw TCP. The orchestrator reads the server\'s CPU and memory from `/proc` at the window edges; the generator reports its own CPU.',
+      '- Every target answers the same packets: handshake → ack → `echo` requests, `join` requests, `send` notifies broadcast as `onMsg` pushes. JSON everywhere; pitaya-ts with Pitaya\'s default compression (from 256 B), bare and pinus without.',
+      `- On 2 cores the generator is one Node process on one core. A row where it used more than ${Math.round(GENERATOR_BOUND * 100)} % of its core is flagged ⚠: its figure is a lower bound of the server's ceiling, and a ratio against a flagged bare figure overstates pitaya-ts.`,
       '- The open-loop rates are derived from the bare maximum of this run, so every target receives the same offered load; a target slower than that rate shows it as queueing latency, lost and shed requests.',
       '- One repetition per case: treat differences under ~10 % as noise.',
     ].join('\n'),

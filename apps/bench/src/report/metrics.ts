@@ -23,3 +23,29 @@ export function percentileOf(r: RunRecord | undefined, p: 'p50' | 'p90' | 'p99' 
 export function perConnectionKbOf(r: RunRecord | undefined): number | undefined {
   return r?.memory?.perConnectionKb;
 }
+
+/** Above this share of its core the generator, not the server, may be what limits a row. */
+export const GENERATOR_BOUND = 0.85;
+
+/** Share of its core the load generator used in the window (echo and broadcast records). */
+export function generatorCpuOf(r: RunRecord | undefined): number | undefined {
+  const x = r?.result;
+  return x && x.kind !== 'idle' ? x.generatorCpu : undefined;
+}
+
+/**
+ * True when the generator ran above {@link GENERATOR_BOUND} of its core in this record's window.
+ * Never for open-loop rows: their pacer yields with `setImmediate` between slots under 1.5 ms
+ * apart, so their generator CPU measures that spinning, not load (lateness shows in their latency).
+ */
+export function generatorBound(r: RunRecord | undefined): boolean {
+  if (r?.result?.kind === 'echo-open') return false;
+  return (generatorCpuOf(r) ?? 0) > GENERATOR_BOUND;
+}
+
+/** Server CPU time per answered request in the window (µs): server CPU share ÷ requests per second. */
+export function serverMicrosPerRequestOf(r: RunRecord | undefined): number | undefined {
+  const rate = throughputOf(r);
+  const cpu = r?.serverCpu;
+  return cpu === undefined || !rate ? undefined : (cpu * 1e6) / rate;
+}

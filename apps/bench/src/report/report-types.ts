@@ -2,12 +2,12 @@ import type { JobResult } from '../generator/jobs';
 import type { LatencySummary } from '../generator/latency-recorder';
 import type { BenchPlan } from '../orchestrator/plan';
 import type { TargetId } from '../targets/target';
-import type { Transport } from '../wire/endpoint';
+import type { Transport, WsClientKind } from '../wire/endpoint';
 import type { BootSample } from '../servers/boot-probe';
 import type { MachineInfo } from './machine';
 
 /** Scenarios of the report. */
-export type ScenarioId = 'A-closed' | 'A-open' | 'A-compression' | 'A-schema' | 'A-observability' | 'B-closed' | 'B-rate' | 'C-idle' | 'D-forward';
+export type ScenarioId = 'A-closed' | 'A-generator' | 'A-open' | 'A-compression' | 'A-schema' | 'A-observability' | 'B-closed' | 'B-rate' | 'C-idle' | 'D-forward';
 
 /** What identifies a row of the report: the scenario and its parameters, the same for every target. */
 export interface RowParameters {
@@ -21,6 +21,8 @@ export interface RowParameters {
   readonly fractionOfBareMax?: number;
   readonly roomSize?: number;
   readonly rooms?: number;
+  /** The generator's WebSocket client when it is not the default raw one (the calibration row). */
+  readonly wsClient?: WsClientKind;
 }
 
 /** One measured run of one target. */
@@ -89,6 +91,8 @@ export interface GoalResult {
   readonly measured: string;
   readonly pass: boolean | undefined;
   readonly gap?: string;
+  /** Reported but not one of the goals being judged (kept for comparison with older reports). */
+  readonly informational?: boolean;
 }
 
 /** The whole JSON report. */

@@ -11,18 +11,31 @@ export function closedRow(transport: Transport, clients: number, payload: number
   return `A-closed ${transport} ${clients}c ${payload}B`;
 }
 
-/** Runs scenario A (closed loop over ws and tcp) against a started target. */
+/** Runs scenario A (closed loop over ws and tcp, the plan's cases) against a started target. */
 export async function runClosedEcho(suite: Suite, target: TargetDefinition, running: RunningTarget): Promise<void> {
   const { plan } = suite;
-  const cases: { transport: Transport; clients: number; payload: number }[] = [];
-  for (const payload of plan.payloads) for (const clients of plan.echoClients) cases.push({ transport: 'ws', clients, payload });
-  if (running.tcpPort > 0) for (const payload of plan.tcpPayloads) cases.push({ transport: 'tcp', clients: plan.tcpClients, payload });
-  for (const c of cases) {
+  for (const c of plan.echoCases) {
+    if (c.transport === 'tcp' && running.tcpPort <= 0) continue;
     await suite.load(target, running, {
       scenario: 'A-closed', row: closedRow(c.transport, c.clients, c.payload), transport: c.transport, clients: c.clients, payloadBytes: c.payload,
       job: (endpoint, t) => ({ ...timed(plan, endpoint, t), kind: 'echo-closed', clients: c.clients, payloadBytes: c.payload }),
     });
   }
+}
+
+/**
+ * The generator-calibration row (bare target only): the plan's calibration case driven with the
+ * `ws` package's WebSocket client, right after the same row with the raw client, so the report can
+ * show what the generator's client costs (generator CPU per request) on the same server and machine state.
+ */
+export async function runCalibrationRow(suite: Suite, target: TargetDefinition, running: RunningTarget): Promise<void> {
+  const { plan } = suite;
+  const c = plan.calibrationCase;
+  await suite.load(target, running, {
+    scenario: 'A-generator', row: `${closedRow(c.transport, c.clients, c.payload)} ws-library client`, transport: c.transport, clients: c.clients, payloadBytes: c.payload,
+    wsClient: 'ws-library',
+    job: (endpoint, t) => ({ ...timed(plan, endpoint, t), kind: 'echo-closed', clients: c.clients, payloadBytes: c.payload }),
+  });
 }
 
 /** The bare maximum: best closed-loop 64 B WebSocket throughput of the bare target in this run. */
@@ -81,7 +94,7 @@ export async function runSchemaRows(suite: Suite, target: TargetDefinition, runn
  */
 export async function runObservabilityRow(suite: Suite, target: TargetDefinition, running: RunningTarget): Promise<void> {
   const { plan } = suite;
-  const clients = plan.echoClients[0]!;
+  const clients = plan.echoCases[0]!.clients;
   await suite.load(target, running, {
     scenario: 'A-observability', row: closedRow('ws', clients, 64), transport: 'ws', clients, payloadBytes: 64,
     job: (endpoint, t) => ({ ...timed(plan, endpoint, t), kind: 'echo-closed', clients, payloadBytes: 64 }),

@@ -6,7 +6,7 @@ import { exitOnSignal, readServerEnv, writeReady } from './server-env';
 
 /**
  * Entry of the pitaya-ts standalone target: the bench app behind a WebSocket and a TCP acceptor,
- * compression off unless `BENCH_COMPRESSION=1`, a 60 s heartbeat, logs at error.
+ * Pitaya's default compression (from 256 B) unless `BENCH_COMPRESSION=0`, a 60 s heartbeat, logs at error.
  * `BENCH_OBSERVABILITY=prometheus` adds the Prometheus reporter (metrics port 0), `=tracing` adds
  * OpenTelemetry tracing (the orchestrator points `OTEL_*` at a sink that discards spans).
  */

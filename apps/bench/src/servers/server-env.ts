@@ -14,7 +14,7 @@ export interface ServerEnv {
   readonly tcpPort: number;
   /** Where to write {@link ReadyInfo} once listening. */
   readonly readyFile: string;
-  /** `BENCH_COMPRESSION=1`: zlib for outgoing payloads (Pitaya's default; off for the headline). */
+  /** zlib for outgoing payloads from 256 B: Pitaya's default, on unless `BENCH_COMPRESSION=0` (issue 14: nothing switched off to win). */
   readonly compression: boolean;
   /** etcd client URL (cluster scripts only). */
   readonly etcdUrl: string;
@@ -45,7 +45,7 @@ export function readServerEnv(): ServerEnv {
     wsPort: int('BENCH_WS_PORT'),
     tcpPort: int('BENCH_TCP_PORT'),
     readyFile: process.env.BENCH_READY_FILE ?? '',
-    compression: process.env.BENCH_COMPRESSION === '1',
+    compression: process.env.BENCH_COMPRESSION !== '0',
     etcdUrl: process.env.BENCH_ETCD_URL ?? '',
     natsUrl: process.env.BENCH_NATS_URL ?? '',
   };

@@ -18,7 +18,7 @@ export const CLUSTER_SCRIPTS = { frontend: 'pitaya-frontend.js', backend: 'pitay
  *   returns the body (route {@link FORWARDED_ROUTES}`.echo` = `backend.bench.echo`), and writes its
  *   ready file (`ws`/`tcp` 0) once registered in etcd;
  * - `pitaya-frontend.js` is a `connector` frontend listening on `BENCH_WS_PORT`/`BENCH_TCP_PORT`,
- *   compression off, and writes its ready file once it has discovered the backend.
+ *   Pitaya's default compression (from 256 B), and writes its ready file once it has discovered the backend.
  * The frontend is pinned to CPU 0, the backend to CPU 1 next to the load generator: two server
  * processes on a 2-core machine, hence the "oversubscribed" label.
  */
@@ -34,7 +34,7 @@ export const pitayaClusterTarget: TargetDefinition = {
   },
   async start(ctx: TargetContext, options?: StartOptions): Promise<RunningTarget> {
     const etcd = await startEtcd({ name: 'bench' });
-    const env = { BENCH_ETCD_URL: etcd.url, BENCH_COMPRESSION: '0' };
+    const env = { BENCH_ETCD_URL: etcd.url };
     return startFrontendBackend(ctx, {
       backend: { label: 'pitaya-ts backend', script: CLUSTER_SCRIPTS.backend, env, readyTimeoutMs: 30_000 },
       frontend: { label: 'pitaya-ts frontend', script: CLUSTER_SCRIPTS.frontend, env, nodeArgs: options?.nodeArgs, readyTimeoutMs: 30_000 },
@@ -73,7 +73,7 @@ export const pitayaClusterNatsTarget: TargetDefinition = {
   },
   async start(ctx: TargetContext, options?: StartOptions): Promise<RunningTarget> {
     const [etcd, nats] = await Promise.all([startEtcd({ name: 'bench' }), startNats()]);
-    const env = { BENCH_ETCD_URL: etcd.url, BENCH_NATS_URL: nats.url, BENCH_COMPRESSION: '0' };
+    const env = { BENCH_ETCD_URL: etcd.url, BENCH_NATS_URL: nats.url };
     return startFrontendBackend(ctx, {
       backend: { label: 'pitaya-ts backend (NATS)', script: CLUSTER_SCRIPTS.backend, env, readyTimeoutMs: 30_000 },
       frontend: { label: 'pitaya-ts frontend (NATS)', script: CLUSTER_SCRIPTS.frontend, env, nodeArgs: options?.nodeArgs, readyTimeoutMs: 30_000 },

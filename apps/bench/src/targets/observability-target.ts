@@ -33,7 +33,6 @@ function observedTarget(kind: 'prometheus' | 'tracing'): TargetDefinition {
           script: 'pitaya-standalone.js',
           listens: true,
           env: {
-            BENCH_COMPRESSION: '0',
             BENCH_OBSERVABILITY: kind,
             ...(sink ? { OTEL_EXPORTER_OTLP_ENDPOINT: sink.url, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf', OTEL_TRACES_SAMPLER: 'always_on', OTEL_SDK_DISABLED: 'false' } : {}),
           },

@@ -3,7 +3,7 @@ import type { ProcessRegistry } from '../orchestrator/process-registry';
 import type { Pinning } from '../orchestrator/cpu-pinning';
 
 /** Every target of the benchmark. */
-export type TargetId = 'bare' | 'pinus' | 'pitaya' | 'pitaya-compressed' | 'pitaya-prometheus' | 'pitaya-tracing' | 'bare-forward' | 'pitaya-cluster' | 'bare-forward-nats' | 'pitaya-cluster-nats';
+export type TargetId = 'bare' | 'pinus' | 'pitaya' | 'pitaya-uncompressed' | 'pitaya-prometheus' | 'pitaya-tracing' | 'bare-forward' | 'pitaya-cluster' | 'bare-forward-nats' | 'pitaya-cluster-nats';
 
 /** What targets need from the orchestrator. */
 export interface TargetContext {

@@ -1,7 +1,7 @@
 import { bareTarget } from './bare-target';
 import { bareForwardNatsTarget, bareForwardTarget, pitayaClusterNatsTarget, pitayaClusterTarget } from './cluster-target';
 import { pinusTarget } from './pinus-target';
-import { pitayaCompressedTarget, pitayaStandaloneTarget } from './pitaya-target';
+import { pitayaUncompressedTarget, pitayaStandaloneTarget } from './pitaya-target';
 import { pitayaPrometheusTarget, pitayaTracingTarget } from './observability-target';
 import type { TargetDefinition, TargetId } from './target';
 
@@ -10,7 +10,7 @@ export const TARGETS: Readonly<Record<TargetId, TargetDefinition>> = {
   bare: bareTarget,
   pinus: pinusTarget,
   pitaya: pitayaStandaloneTarget,
-  'pitaya-compressed': pitayaCompressedTarget,
+  'pitaya-uncompressed': pitayaUncompressedTarget,
   'pitaya-prometheus': pitayaPrometheusTarget,
   'pitaya-tracing': pitayaTracingTarget,
   'bare-forward': bareForwardTarget,

@@ -1,0 +1,63 @@
+import { evaluateGoals } from '../src/report/goals';
+import type { EchoResult } from '../src/generator/jobs';
+import type { RunRecord } from '../src/report/report-types';
+import type { TargetId } from '../src/targets/target';
+
+// The Goals table follows issue 14: a verdict per goal and echo row, server µs/request from the
+// server's CPU, and a generator-bound baseline named in the verdict.
+
+function echo(target: TargetId, row: string, throughput: number, serverCpu: number, p99: number, generatorCpu: number, kind: 'echo-closed' | 'echo-open' = 'echo-closed'): RunRecord {
+  const [scenario, transport] = row.split(' ') as ['A-closed' | 'A-open', 'ws' | 'tcp'];
+  const result: EchoResult = {
+    kind, connected: 100, connectFailures: 0, disconnects: 0, windowMs: 1000, completed: throughput, throughput, intended: 0, shed: 0, lost: 0, errors: 0,
+    answeredTotal: throughput, latency: { count: throughput, mean: p99 / 2, p50: p99 / 2, p90: p99, p99, p999: p99, max: p99 }, generatorCpu,
+  };
+  return { scenario, row, transport, target, result, serverCpu };
+}
+
+const rows = ['A-closed ws 100c 64B', 'A-closed ws 1000c 64B', 'A-closed tcp 100c 64B', 'A-closed tcp 1000c 64B'];
+
+describe('evaluateGoals', () => {
+  it('judges req/s, server µs per request and p99 per goal row, and says when bare was generator-bound', () => {
+    const runs: RunRecord[] = [];
+    for (const row of rows) {
+      // bare: 40k req/s at 0.8 core = 20 µs/req; pitaya-ts: 38k req/s at 1 core = 26.3 µs/req.
+      runs.push(echo('bare', row, 40_000, 0.8, 10_000, row === rows[0] ? 0.95 : 0.5));
+      runs.push(echo('pitaya', row, 38_000, 1, row === rows[3] ? 14_000 : 12_000, 0.6));
+    }
+    const goals = evaluateGoals(runs);
+    const byName = new Map(goals.map((g) => [g.goal, g]));
+    expect(byName.get('A echo ws 100c 64 B: req/s ≥ 0.9× bare')).toMatchObject({ pass: true, measured: expect.stringContaining('0.95×') });
+    expect(byName.get('A echo ws 100c 64 B: req/s ≥ 0.9× bare')?.measured).toContain('bare generator-bound (generator at 95 %');
+    expect(byName.get('A echo ws 1000c 64 B: req/s ≥ 0.9× bare')?.measured).not.toContain('generator-bound');
+    const efficiency = byName.get('A echo tcp 100c 64 B: server µs/request ≥ 0.9× bare\'s efficiency');
+    expect(efficiency).toMatchObject({ pass: false, measured: '0.76×', gap: 'needs +18 %' });
+    expect(byName.get('A echo tcp 1000c 64 B: p99 ≤ 1.3× bare')).toMatchObject({ pass: false, measured: '1.40×', gap: 'needs 7 % less' });
+    expect(byName.get('A echo tcp 100c 64 B: p99 ≤ 1.3× bare')).toMatchObject({ pass: true, measured: '1.20×' });
+    expect(goals.filter((g) => g.goal.startsWith('A echo '))).toHaveLength(12);
+    // Nothing measured for the rest: n/a, not pass.
+    expect(byName.get('D forwarded ≥ 0.85× bare ws → raw grpc-js')?.pass).toBeUndefined();
+    expect(byName.get('echo ≥ 2× pinus (informational)')).toMatchObject({ informational: true, pass: undefined });
+  });
+
+  it('judges the open loop at 50 % against bare at the same rate; its spinning pacer is never called generator-bound', () => {
+    const row = 'A-open ws 1000c 64B @50% bare max';
+    const goals = evaluateGoals([echo('bare', row, 20_000, 0.5, 4000, 1, 'echo-open'), echo('pitaya', row, 20_000, 0.7, 9000, 1, 'echo-open')]);
+    const open = goals.find((g) => g.goal.startsWith('A open loop'));
+    expect(open).toMatchObject({ pass: false, gap: 'needs 11 % less' });
+    expect(open?.measured).toBe(`2.25× (${row})`);
+  });
+
+  it('keeps broadcast and idle memory as no-regression guards with the new thresholds', () => {
+    const broadcast = (target: TargetId, deliveredPerSec: number): RunRecord => ({
+      scenario: 'B-closed', row: 'B-closed 20×10 members', transport: 'ws', target,
+      result: { kind: 'broadcast', connected: 200, connectFailures: 0, disconnects: 0, windowMs: 1000, sends: 1, deliveries: 1, deliveredPerSec, sentTotal: 1, deliveredTotal: 1, stalls: 0, latency: { count: 0, mean: 0, p50: 0, p90: 0, p99: 0, p999: 0, max: 0 }, generatorCpu: 0.5 },
+    });
+    const idle = (target: TargetId, perConnectionKb: number): RunRecord => ({
+      scenario: 'C-idle', row: 'C-idle ws 2000 conns', transport: 'ws', target, memory: { beforeKb: 0, afterKb: 0, perConnectionKb },
+    });
+    const goals = evaluateGoals([broadcast('bare', 100_000), broadcast('pitaya', 94_000), idle('bare', 10), idle('pitaya', 11.4)]);
+    expect(goals.find((g) => g.goal.startsWith('B broadcast ≥ 0.95× bare'))).toMatchObject({ pass: false, goal: expect.stringContaining('no-regression') });
+    expect(goals.find((g) => g.goal.startsWith('C idle memory'))).toMatchObject({ pass: true, measured: expect.stringContaining('1.14×') });
+  });
+});
