@@ -3,9 +3,10 @@
  * server and the report types. The command line is `dist/cli.js` (`npm run bench`).
  */
 export { BenchConnection, type ConnectionListener } from './wire/bench-connection';
-export { PUSH_ROUTE, type BenchRoutes, type Endpoint, type Transport } from './wire/endpoint';
+export { PUSH_ROUTE, type BenchRoutes, type Endpoint, type Transport, type WsClientKind } from './wire/endpoint';
 export { echoPayload, readTimestamp, broadcastPayload } from './wire/payloads';
-export { RequestTemplate, FIRST_REQUEST_ID, nextRequestId } from './wire/request-template';
+export { RequestTemplate, WireRequest, FIRST_REQUEST_ID, nextRequestId } from './wire/request-template';
+export { ServerFrameReader, encodeClientFrame, type FrameHandler } from './wire/ws-frames';
 export { LatencyRecorder, type LatencySummary } from './generator/latency-recorder';
 export type * from './generator/jobs';
 export { NO_HOOKS } from './generator/jobs';
