@@ -77,6 +77,31 @@ function responsePacket(id: number, data: Uint8Array): Buffer {
   return out;
 }
 
+/**
+ * Echo of a JSON body the way the cheapest server would do its JSON work: parse the text, serialize
+ * the value, and write the text straight into the response packet (one allocation).
+ */
+function jsonEchoPacket(id: number, body: Buffer, start: number): Buffer {
+  const text = JSON.stringify(JSON.parse(body.toString('utf8', start)));
+  const textBytes = Buffer.byteLength(text);
+  const length = 1 + varintBytes(id) + textBytes;
+  const out = Buffer.allocUnsafe(4 + length);
+  out[0] = PacketType.Data;
+  out[1] = length >>> 16;
+  out[2] = (length >>> 8) & 0xff;
+  out[3] = length & 0xff;
+  out[4] = 0x04;
+  let at = 5;
+  let v = id;
+  while (v >= 0x80) {
+    out[at++] = (v % 0x80) | 0x80;
+    v = Math.floor(v / 0x80);
+  }
+  out[at++] = v;
+  out.write(text, at, 'utf8');
+  return out;
+}
+
 /** Push packet: header, flag 0x06, route, data. */
 function pushPacket(data: Uint8Array): Buffer {
   const length = 2 + PUSH_ROUTE_BYTES.length + data.length;
@@ -102,8 +127,9 @@ function sameBytes(src: Uint8Array, start: number, length: number, expected: Uin
  * The machine's ceiling: a server written directly on `ws` and `net` that frames and answers the
  * same packets as the frameworks (handshake, ack, heartbeat, echo request → response, join, and
  * broadcast as one push packet written to every member) with nothing else: no sessions, no
- * routing table, no serializer. Echo sends the request bytes back untouched; only the (cold) join
- * body is parsed.
+ * routing table, no serializer object. Echo does the JSON work a game server does (parse the body,
+ * serialize the reply: issue 14 defines the baseline as "the same framing and JSON work"), written
+ * the cheapest way; forwarding (scenario D) passes the bytes through as the framework does.
  */
 export class BareServer {
   readonly stats: BareServerStats = { connections: 0, handshakes: 0, requests: 0, notifies: 0, pushes: 0 };
@@ -221,7 +247,15 @@ export class BareServer {
       this.stats.requests++;
       if (sameBytes(body, routeStart, routeLength, this.join)) return this.reply(peer, responsePacket(id, this.onJoin(peer, data)));
       const forward = this.options.forward;
-      if (!forward) return this.reply(peer, responsePacket(id, data));
+      if (!forward) {
+        let packet: Buffer;
+        try {
+          packet = jsonEchoPacket(id, Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength), routeStart + routeLength);
+        } catch {
+          return; // not JSON: a bare server has no error path; the generator only sends JSON
+        }
+        return this.reply(peer, packet);
+      }
       forward(data).then((reply) => this.reply(peer, responsePacket(id, reply)), () => undefined);
     } else {
       this.stats.notifies++;
