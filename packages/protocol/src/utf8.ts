@@ -28,3 +28,16 @@ export function utf8DecodeRange(b: Uint8Array, start: number, end: number): stri
   }
   return decoder.decode(b.subarray(start, end));
 }
+
+interface NodeBufferLike {
+  allocUnsafe(size: number): Uint8Array;
+}
+const NodeBuffer = (globalThis as { Buffer?: NodeBufferLike }).Buffer;
+
+/**
+ * `size` bytes whose every byte the caller overwrites before anyone reads them. On Node that is
+ * `Buffer.allocUnsafe`: no zero-filling, small sizes carved from Node's shared pool, and a `Buffer`
+ * that sockets and `ws` take without converting; elsewhere (browsers) a plain `Uint8Array`. @internal
+ */
+export const allocBytes: (size: number) => Uint8Array =
+  NodeBuffer !== undefined && typeof NodeBuffer.allocUnsafe === 'function' ? (size) => NodeBuffer.allocUnsafe(size) : (size) => new Uint8Array(size);

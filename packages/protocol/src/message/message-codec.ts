@@ -1,3 +1,4 @@
+import { allocBytes } from '../utf8';
 import { ProtocolError } from '../errors';
 import {
   MAX_PACKET_BODY_LENGTH,
@@ -64,7 +65,7 @@ function encode(msg: MessageInit, dictionary: RouteDictionary | undefined, heade
   }
   if (headerRoom > 0 && length > MAX_PACKET_BODY_LENGTH) throw tooLarge(length, MAX_PACKET_BODY_LENGTH);
 
-  const out = new Uint8Array(headerRoom + length);
+  const out = allocBytes(headerRoom + length); // every byte is written below
   if (headerRoom > 0) writePacketHeader(out, 0, PacketType.Data, length);
   let at = headerRoom;
   out[at++] = flag;

@@ -27,9 +27,29 @@ export function encodeRoute(route: string): Uint8Array {
   return bytes;
 }
 
+// Decoded routes, direct-mapped by length and three sampled bytes. A client sends the same few routes
+// over and over: a hit returns the very string decoded before, so there is no per-message decode and
+// the route table's Map lookup reuses the hash V8 cached in that string. Bounded (256 slots of at
+// most 255 bytes); a client sending random routes only costs itself a copy per miss.
+const DECODED_SLOTS = 256;
+const decodedBytes: (Uint8Array | undefined)[] = new Array<Uint8Array | undefined>(DECODED_SLOTS).fill(undefined);
+const decodedText: string[] = new Array<string>(DECODED_SLOTS).fill('');
+
 /** Decodes route bytes `src[start, end)`. @internal */
 export function decodeRoute(src: Uint8Array, start: number, end: number): string {
-  return utf8DecodeRange(src, start, end);
+  const n = end - start;
+  if (n <= 0) return '';
+  const slot = (n * 31 + src[start]! * 7 + src[end - 1]! * 13 + src[start + (n >> 1)]!) & (DECODED_SLOTS - 1);
+  const known = decodedBytes[slot];
+  if (known !== undefined && known.length === n) {
+    let i = 0;
+    while (i < n && known[i] === src[start + i]) i++;
+    if (i === n) return decodedText[slot]!;
+  }
+  const text = utf8DecodeRange(src, start, end);
+  decodedBytes[slot] = src.slice(start, end);
+  decodedText[slot] = text;
+  return text;
 }
 
 function asciiBytes(s: string): Uint8Array | undefined {

@@ -1,3 +1,4 @@
+import { allocBytes } from '../utf8';
 import {
   MAX_PACKET_BODY_LENGTH,
   PACKET_HEADER_LENGTH,
@@ -137,7 +138,7 @@ export class PacketDecoder {
     this.#type = type;
     this.#bodyLength = length;
     this.#bodyFill = 0;
-    if (length <= PREALLOCATE_LIMIT) this.#body = new Uint8Array(length);
+    if (length <= PREALLOCATE_LIMIT) this.#body = allocBytes(length); // filled before it is handed out
     else this.#pieces = [];
   }
 
@@ -154,7 +155,7 @@ export class PacketDecoder {
   #takeBody(): Uint8Array {
     let body = this.#body;
     if (body === null) {
-      body = new Uint8Array(this.#bodyLength);
+      body = allocBytes(this.#bodyLength); // the pieces fill it
       let at = 0;
       for (const piece of this.#pieces!) {
         body.set(piece, at);

@@ -1,3 +1,4 @@
+import { allocBytes } from '../utf8';
 import { ProtocolError } from '../errors';
 
 /** Packet types (byte 0 of every packet). */
@@ -27,7 +28,7 @@ export function isPacketType(n: number): n is PacketType {
 export function encodePacket(type: PacketType, body?: Uint8Array): Uint8Array {
   const length = body === undefined ? 0 : body.length;
   checkBodyLength(length); // before allocating
-  const out = new Uint8Array(PACKET_HEADER_LENGTH + length);
+  const out = allocBytes(PACKET_HEADER_LENGTH + length); // header and body fill it
   writePacketHeader(out, 0, type, length);
   if (body !== undefined) out.set(body, PACKET_HEADER_LENGTH);
   return out;

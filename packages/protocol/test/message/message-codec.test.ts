@@ -169,3 +169,23 @@ describe('message codec: malformed input throws, never crashes', () => {
     expect(toHex(encodeMessage({ type: MessageType.Notify }))).toBe('0200');
   });
 });
+
+describe('decoded-route cache', () => {
+  const routeOf = (route: string): string => decodeMessage(encodeMessage({ type: MessageType.Notify, route, data: utf8Encode('{}') })).route;
+
+  test('a repeated route decodes to the same text', () => {
+    const first = routeOf('room.chat.send');
+    expect(first).toBe('room.chat.send');
+    expect(routeOf('room.chat.send')).toBe(first);
+  });
+
+  test('routes that share a slot, non-ASCII routes and a flood of invented routes still decode exactly', () => {
+    // Same length, same sampled bytes (first, middle, last): same slot, different text.
+    expect(routeOf('aXbYc')).toBe('aXbYc');
+    expect(routeOf('aZbWc')).toBe('aZbWc');
+    expect(routeOf('aXbYc')).toBe('aXbYc');
+    expect(routeOf('sala.bate-papo.olá')).toBe('sala.bate-papo.olá');
+    for (let i = 0; i < 5000; i++) expect(routeOf(`svc.h${i}.m${i % 7}`)).toBe(`svc.h${i}.m${i % 7}`);
+    expect(routeOf('room.chat.send')).toBe('room.chat.send');
+  });
+});
