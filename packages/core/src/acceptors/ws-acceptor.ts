@@ -53,7 +53,7 @@ class WsConnection implements Connection {
     readonly remoteAddress: string,
     private readonly maxPacketSize: number,
     secure: boolean,
-    raw: Socket,
+    private readonly raw: Socket,
     private readonly context: AcceptorContext,
     private readonly budget: PartialPacketBudget,
   ) {
@@ -92,7 +92,9 @@ class WsConnection implements Connection {
   }
 
   get pendingBytes(): number {
-    return this.socket.bufferedAmount;
+    // Everything waits in the one socket: ws writes its own frames there too and keeps no queue of
+    // its own without permessage-deflate (off here).
+    return this.raw.writableLength;
   }
 
   setHandler(handler: ConnectionHandler): void {
@@ -114,7 +116,10 @@ class WsConnection implements Connection {
   };
 
   write(packet: Uint8Array): void {
-    if (!this.ended && this.socket.readyState === WebSocket.OPEN) this.socket.send(packet, { binary: true });
+    // The frame goes straight to the socket in one write: ws's send would build a separate header and
+    // cork two writes into a writev, per message. Safe to mix with ws's own frames (ping, pong, close):
+    // each write is a whole frame, and ws queues nothing itself without permessage-deflate.
+    if (!this.ended && this.socket.readyState === WebSocket.OPEN) this.raw.write(binaryFrame(packet));
   }
 
   pause(): void {
@@ -140,6 +145,33 @@ class WsConnection implements Connection {
     this.releaseBudget();
     this.socket.terminate();
   }
+}
+
+// The last frame built: a broadcast writes one packet to many connections, framed once.
+let lastPacket: Uint8Array | undefined;
+let lastFrame: Buffer | undefined;
+
+/** `packet` as one unmasked, final, binary WebSocket frame (RFC 6455 §5.2: servers never mask). */
+function binaryFrame(packet: Uint8Array): Buffer {
+  if (packet === lastPacket) return lastFrame!;
+  const n = packet.length;
+  const header = n < 126 ? 2 : n < 0x10000 ? 4 : 10;
+  const frame = Buffer.allocUnsafe(header + n);
+  frame[0] = 0x82;
+  if (header === 2) {
+    frame[1] = n;
+  } else if (header === 4) {
+    frame[1] = 126;
+    frame.writeUInt16BE(n, 2);
+  } else {
+    frame[1] = 127;
+    frame.writeUInt32BE(0, 2); // packets are far below 2^32 bytes (the body length field is 24 bits)
+    frame.writeUInt32BE(n, 6);
+  }
+  frame.set(packet, header);
+  lastPacket = packet;
+  lastFrame = frame;
+  return frame;
 }
 
 /** WebSocket acceptor (binary messages, one packet each), optionally over TLS. */
