@@ -8,7 +8,7 @@ import { FORWARDER, METRICS_REPORTER, PITAYA_CONFIG, SERVER_INFO } from '../cont
 import { TRACER, type Tracer, type TraceSpan } from '../metrics/tracer';
 import { badRequest, ErrorCode, notFound, PitayaError } from '../errors/pitaya-error';
 import { LOGGER, type Logger } from '../logger';
-import type { MetricsReporter } from '../metrics/metrics-reporter';
+import { NoopMetricsReporter, type MetricsReporter } from '../metrics/metrics-reporter';
 import type { ServerIdentity } from '../server-identity';
 import type { Forwarder } from './forwarder';
 import { parseRoute } from './route';
@@ -32,6 +32,8 @@ export class Dispatcher {
   private idleWaiters: (() => void)[] = [];
   /** Forwarded routes a backend has answered successfully: only these are named in metrics (bounded). */
   private readonly confirmedRemoteRoutes = new Set<string>();
+  /** A real reporter listens: only then are messages timed and described (no clock, no object otherwise). */
+  private readonly measures: boolean;
   /** A reporter wants `handler_delay_ns`: only then is a queued message's arrival timed. */
   private readonly timesDelay: boolean;
   /** `<own type>.`: a route with this prefix (or none) is local, in the delay's `type` label. */
@@ -50,6 +52,7 @@ export class Dispatcher {
     this.queueLimit = config.buffer.handler.sessionQueue;
     this.queueByteLimit = config.buffer.handler.sessionQueueBytes;
     this.timesDelay = typeof metrics.handlerDelay === 'function';
+    this.measures = !(metrics instanceof NoopMetricsReporter);
     this.localPrefix = `${server.type}.`;
   }
 
@@ -108,7 +111,7 @@ export class Dispatcher {
 
   /** Handles one message; returns a promise only when the work is asynchronous. The promise never rejects. */
   private handle(agent: DispatchTarget, message: Message, arrivedAt: number): Promise<void> | undefined {
-    const startedAt = performance.now();
+    const startedAt = this.measures ? performance.now() : 0;
     // Reported once the route's metric name is settled (see `finish`); a message not queued waited 0.
     const delayMs = arrivedAt < 0 ? 0 : startedAt - arrivedAt;
     this.inFlight++;
@@ -207,7 +210,7 @@ export class Dispatcher {
     const label = this.metricRoute(entry, message, failure);
     span?.end(failure, label);
     if (this.timesDelay) this.metrics.handlerDelay!(label, entry !== undefined || this.isLocalRoute(message.route) ? 'local' : 'remote', delayMs);
-    this.metrics.messageHandled({
+    if (this.measures) this.metrics.messageHandled({
       route: label,
       type: 'handler',
       ok: failure === undefined,
