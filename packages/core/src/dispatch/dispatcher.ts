@@ -52,7 +52,8 @@ export class Dispatcher {
     this.queueLimit = config.buffer.handler.sessionQueue;
     this.queueByteLimit = config.buffer.handler.sessionQueueBytes;
     this.timesDelay = typeof metrics.handlerDelay === 'function';
-    this.measures = !(metrics instanceof NoopMetricsReporter);
+    // Exactly the default: a reporter extending NoopMetricsReporter to override a few methods measures.
+    this.measures = Object.getPrototypeOf(metrics) !== NoopMetricsReporter.prototype;
     this.localPrefix = `${server.type}.`;
   }
 

@@ -120,4 +120,27 @@ describe('handler delay (pitaya_handler_handler_delay_ns)', () => {
       await app.close();
     }
   });
+
+  it('reads no clock at all per message with the default reporter, and times every message with a reporter extending it', async () => {
+    const now = jest.spyOn(performance, 'now');
+    let { app, client } = await start(new NoopMetricsReporter());
+    try {
+      now.mockClear();
+      for (let i = 0; i < 5; i++) expect(json(await client.request('connector.svc.echo', { i }))).toEqual({ i });
+      expect(now).not.toHaveBeenCalled();
+      client.close();
+    } finally {
+      await app.close();
+    }
+    const metrics = new DelayMetrics();
+    ({ app, client } = await start(metrics));
+    try {
+      for (let i = 0; i < 5; i++) await client.request('connector.svc.echo', { i });
+      await waitFor(() => metrics.handled.length === 5, { message: 'five messages measured' });
+      expect(metrics.handled.every((m) => m.route === 'connector.svc.echo' && m.ok && m.durationMs >= 0)).toBe(true);
+      client.close();
+    } finally {
+      await app.close();
+    }
+  });
 });
