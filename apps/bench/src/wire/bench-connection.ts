@@ -8,7 +8,10 @@ import type { Endpoint } from './endpoint';
 import { WireRequest, type RequestTemplate } from './request-template';
 import { encodeClientFrame, readUpgradeResponse, ServerFrameReader, upgradeRequest } from './ws-frames';
 
-/** What a connection reports once the handshake is done. */
+/**
+ * What a connection reports once the handshake is done. `data` is a view into a read buffer that
+ * the next read overwrites: use it during the call, copy it to keep it.
+ */
 export interface ConnectionListener {
   onResponse(id: number, data: Uint8Array, error: boolean): void;
   onPush(route: string, data: Uint8Array): void;
@@ -36,6 +39,14 @@ interface RawSocket {
   destroy(): void;
   readonly bufferedBytes: number;
 }
+
+/**
+ * One read buffer for every raw socket of the process (`net.connect`'s `onread`): reads need no
+ * Buffer allocation and no stream 'data' machinery. Safe because every read is consumed
+ * synchronously: the frame reader and `PacketDecoder` copy whatever they keep across reads, and
+ * listeners must not keep the views they are given.
+ */
+const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
 
 /** Flag byte of a Pitaya message: type in bits 1..3, error in 0x20. */
 const RESPONSE_TYPE = MessageType.Response;
@@ -154,17 +165,23 @@ export class BenchConnection {
   }
 
   private openTcp(endpoint: Endpoint): RawSocket {
-    const socket = net.connect({ host: endpoint.host, port: endpoint.port, noDelay: true });
     const decoder = new PacketDecoder();
     const onPacket = (type: PacketType, body: Uint8Array): void => this.onPacket(type, body);
-    socket.on('connect', () => socket.write(HANDSHAKE_PACKET));
-    socket.on('data', (chunk: Buffer) => {
-      try {
-        decoder.push(chunk, onPacket);
-      } catch {
-        this.close();
-      }
+    const socket = net.connect({
+      host: endpoint.host, port: endpoint.port, noDelay: true,
+      onread: {
+        buffer: READ_BUFFER,
+        callback: (bytes: number) => {
+          try {
+            decoder.push(READ_BUFFER.subarray(0, bytes), onPacket);
+          } catch {
+            this.close();
+          }
+          return true;
+        },
+      },
     });
+    socket.on('connect', () => socket.write(HANDSHAKE_PACKET));
     socket.on('error', (error: Error) => {
       this.onHandshake?.(error);
       this.close();
@@ -186,18 +203,17 @@ export class BenchConnection {
    * and the Pitaya packets inside each message decoded without intermediate objects.
    */
   private openWsRaw(endpoint: Endpoint): RawSocket {
-    const socket = net.connect({ host: endpoint.host, port: endpoint.port, noDelay: true });
     let head: Buffer | undefined = Buffer.alloc(0);
     const reader = new ServerFrameReader({
       onMessage: (payload) => this.onWsMessage(payload),
       onPing: (payload) => void socket.write(encodeClientFrame(payload, 0xa)),
       onClose: () => this.close(),
     });
-    socket.on('connect', () => socket.write(upgradeRequest(endpoint.host, endpoint.port)));
-    socket.on('data', (chunk: Buffer) => {
+    const onRead = (chunk: Buffer): void => {
       try {
         if (head !== undefined) {
-          head = head.length === 0 ? chunk : Buffer.concat([head, chunk]);
+          // The upgrade response is copied: `chunk` is the shared read buffer.
+          head = Buffer.concat([head, chunk]);
           const rest = readUpgradeResponse(head);
           if (rest === undefined) return;
           head = undefined;
@@ -210,7 +226,12 @@ export class BenchConnection {
         this.onHandshake?.(error as Error);
         this.close();
       }
+    };
+    const socket = net.connect({
+      host: endpoint.host, port: endpoint.port, noDelay: true,
+      onread: { buffer: READ_BUFFER, callback: (bytes: number) => (onRead(READ_BUFFER.subarray(0, bytes)), true) },
     });
+    socket.on('connect', () => socket.write(upgradeRequest(endpoint.host, endpoint.port)));
     socket.on('error', (error: Error) => {
       this.onHandshake?.(error);
       this.close();
