@@ -1,4 +1,8 @@
 import { evaluateGoals } from '../src/report/goals';
+import { buildCharts } from '../src/report/charts';
+import { renderMarkdown } from '../src/report/markdown';
+import { QUICK_PLAN } from '../src/orchestrator/plan';
+import type { BenchReport } from '../src/report/report-types';
 import type { EchoResult } from '../src/generator/jobs';
 import type { RunRecord } from '../src/report/report-types';
 import type { TargetId } from '../src/targets/target';
@@ -59,5 +63,32 @@ describe('evaluateGoals', () => {
     const goals = evaluateGoals([broadcast('bare', 100_000), broadcast('pitaya', 94_000), idle('bare', 10), idle('pitaya', 11.4)]);
     expect(goals.find((g) => g.goal.startsWith('B broadcast ≥ 0.95× bare'))).toMatchObject({ pass: false, goal: expect.stringContaining('no-regression') });
     expect(goals.find((g) => g.goal.startsWith('C idle memory'))).toMatchObject({ pass: true, measured: expect.stringContaining('1.14×') });
+  });
+});
+
+describe('report', () => {
+  it('flags generator-bound cells, shows server µs per request and the generator calibration row', () => {
+    const row = 'A-closed ws 100c 64B';
+    const runs: RunRecord[] = [
+      echo('bare', row, 40_000, 0.8, 10_000, 0.95),
+      echo('pitaya', row, 38_000, 1, 12_000, 0.6),
+      { ...echo('bare', `${row} ws-library client`, 30_000, 0.6, 10_000, 0.99), scenario: 'A-generator', wsClient: 'ws-library' },
+    ];
+    const report: BenchReport = {
+      schema: 1, mode: 'quick', startedAt: '2026-11-30T00:00:00.000Z', durationMs: 1000, command: 'npm run bench -- --quick',
+      machine: { cpuModel: 'test', cores: 2, memoryGiB: 1, node: 'v20', os: 'test', kernel: 'test', fdLimit: '1024' },
+      pinning: 'none', plan: QUICK_PLAN, targets: [], runs, goals: evaluateGoals(runs),
+    };
+    const markdown = renderMarkdown(report, buildCharts(report).map((chart) => ({ chart, file: `x-${chart.suffix}.svg` })));
+    const line = (prefix: string, section: string): string => markdown.slice(markdown.indexOf(section)).split('\n').find((l) => l.startsWith(prefix)) ?? '';
+    // Throughput: bare flagged (generator at 95 %), pitaya-ts not.
+    expect(line(`| ${row} |`, '### Throughput')).toMatch(/^\| A-closed ws 100c 64B \| 40,000 ⚠ \| – \| 38,000 \(0\.95× bare, – pinus\) \|$/);
+    expect(line(`| ${row} |`, '### CPU during the window')).toContain('80 % / 95 % ⚠');
+    // 20 µs (bare) and 26.3 µs (pitaya-ts): bare ÷ pitaya-ts = 0.76×.
+    expect(line(`| ${row} |`, '### Server CPU per request')).toContain('| 20.0 | – | 26.3 (bare ÷ this 0.76×) |');
+    expect(line(`| ${row} | raw`, '### Load generator calibration')).toContain('| 40,000 | 95 % ⚠ | 23.8 |');
+    expect(line(`| ${row} | \`ws\``, '### Load generator calibration')).toContain('| 30,000 | 99 % ⚠ | 33.0 |');
+    expect(markdown).toContain('⚠ = the load generator used more than 85 % of its core');
+    expect(line('| A echo ws 100c 64 B: req/s', '## Goals')).toContain('bare generator-bound (generator at 95 %');
   });
 });
