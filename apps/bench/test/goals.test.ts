@@ -41,6 +41,9 @@ describe('evaluateGoals', () => {
     expect(goals.filter((g) => g.goal.startsWith('A echo '))).toHaveLength(12);
     // Nothing measured for the rest: n/a, not pass.
     expect(byName.get('D forwarded ≥ 0.85× bare ws → raw grpc-js')?.pass).toBeUndefined();
+    // Each verdict names the pitaya-ts configuration its rows ran.
+    expect(byName.get('D forwarded ≥ 0.85× bare ws → raw grpc-js')?.config).toBe('frontend→backend over gRPC, Pitaya defaults');
+    expect(byName.get('A echo ws 100c 64 B: req/s ≥ 0.9× bare')?.config).toBe('standalone, Pitaya defaults');
     expect(byName.get('echo ≥ 2× pinus (informational)')).toMatchObject({ informational: true, pass: undefined });
   });
 

@@ -95,14 +95,15 @@ export class Suite {
   /**
    * Runs a short echo and broadcast load that is not recorded, so neither the server's nor the
    * generator's JIT is cold in the first measured case (the first target would otherwise pay for both).
+   * `broadcast: false` for targets that only echo (scenario D's forwarders).
    */
-  async prime(target: TargetDefinition, running: RunningTarget, ms: number): Promise<void> {
+  async prime(target: TargetDefinition, running: RunningTarget, ms: number, broadcast = true): Promise<void> {
     this.progress.step(`${target.label} · priming (not recorded)`, 2 * ms + 500);
     const endpoint: Endpoint = { transport: 'ws', host: '127.0.0.1', port: running.wsPort };
     const common = { endpoint, routes: running.routes, warmupMs: ms / 2, measureMs: ms / 2, drainMs: 300, connectTimeoutMs: 15_000, connectConcurrency: 100 };
     try {
       await this.generator.run({ ...common, kind: 'echo-closed', clients: 100, payloadBytes: 64 }, () => undefined, 60_000);
-      await this.generator.run({ ...common, kind: 'broadcast', rooms: 10, roomSize: 10, mode: 'closed', ratePerSender: 10, inFlightPerRoom: 4, payloadBytes: 128 }, () => undefined, 60_000);
+      if (broadcast) await this.generator.run({ ...common, kind: 'broadcast', rooms: 10, roomSize: 10, mode: 'closed', ratePerSender: 10, inFlightPerRoom: 4, payloadBytes: 128 }, () => undefined, 60_000);
     } catch (error) {
       this.progress.note(`! priming ${target.label} failed: ${(error as Error).message.split('\n')[0]}`);
     }

@@ -82,13 +82,13 @@ function section(title: string, ...parts: string[]): string {
 
 function goalsSection(report: BenchReport): string {
   const rows = report.goals.map((g) => [
-    g.goal, g.pass === undefined ? 'n/a' : g.informational ? `info (${g.pass ? 'pass' : 'fail'})` : g.pass ? '**pass**' : '**FAIL**', g.measured, g.gap ?? '', g.rule,
+    g.goal, g.pass === undefined ? 'n/a' : g.informational ? `info (${g.pass ? 'pass' : 'fail'})` : g.pass ? '**pass**' : '**FAIL**', g.measured, g.gap ?? '', g.config ?? '', g.rule,
   ]);
   return section(
     'Goals',
-    'Issue 14\'s goals, ratios from this run. Every pitaya-ts row runs with ' + PITAYA_ROW_CONFIG + '; scenario D\'s pitaya-ts frontend and backend likewise (etcd discovery, gRPC). ' +
-      'The bare servers frame and answer the same packets and nothing else. "info" rows are reported, not judged.',
-    table(['goal', 'verdict', 'measured', 'gap', 'rule'], rows),
+    'Issue 14\'s goals, ratios from this run. "Pitaya defaults" = ' + PITAYA_ROW_CONFIG + '. "standalone": one pitaya-ts process with a ws and a tcp acceptor; ' +
+      '"frontend→backend over gRPC": scenario D\'s pair, etcd discovery. The bare servers frame and answer the same packets and nothing else. "info" rows are reported, not judged.',
+    table(['goal', 'verdict', 'measured', 'gap', 'pitaya-ts configuration', 'rule'], rows),
     GENERATOR_FOOTNOTE,
   );
 }

@@ -93,6 +93,8 @@ export interface GoalResult {
   readonly gap?: string;
   /** Reported but not one of the goals being judged (kept for comparison with older reports). */
   readonly informational?: boolean;
+  /** The pitaya-ts configuration of the rows judged (see the Goals section's text). */
+  readonly config?: string;
 }
 
 /** The whole JSON report. */

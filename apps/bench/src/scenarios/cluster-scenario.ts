@@ -28,6 +28,9 @@ async function runForward(suite: Suite, id: ForwardTarget): Promise<string> {
     return reason;
   }
   const ran = await suite.withTarget(target, async (running) => {
+    // Unrecorded echo first: gRPC channels and NATS subscriptions connect on the first call, which
+    // under load took longer than a quick run's whole window.
+    await suite.prime(target, running, plan.primeMs, false);
     for (const spec of specs) {
       await suite.load(target, running, {
         ...spec,
