@@ -63,7 +63,7 @@ export const QUICK_PLAN: BenchPlan = {
   measureMs: 1000,
   openMeasureMs: 800,
   drainMs: 500,
-  primeMs: 800,
+  primeMs: 500,
   echoCases: [...GOAL_ECHO_CASES, { transport: 'ws', clients: 100, payload: 1024 }],
   // The goal rows cost two rows more than before: the schema rows keep only 64 B and the open loop only
   // the 50 % point of the goal, so the quick run stays under 2 minutes.
