@@ -121,6 +121,8 @@ describe('Prometheus reporter, read back through a real Prometheus', () => {
     await eventually('pitaya_handler_handler_delay_ns{serverType="connector",route="connector.gate.ping",type="local",quantile="0.99"}', (v) => v !== undefined && v >= 0);
     await eventually('pitaya_handler_handler_delay_ns_count{serverType="connector",route="room.room.join",type="remote"}', (v) => (v ?? 0) >= 1);
     await eventually('pitaya_handler_handler_delay_ns_count{serverType="connector",route="unknown",type="local"}', (v) => v === 1);
+    // On the backend: the forwarded message's wait between the RPC server and its handler (gRPC queues nothing).
+    await eventually('pitaya_handler_handler_delay_ns_count{serverType="room",route="room.room.join",type="remote"}', (v) => (v ?? 0) >= 1);
     expect(await prometheus.query('pitaya_handler_handler_delay_ns_count{route="connector.gate.nothere"}')).toEqual([]);
     // Const labels on every series.
     const [join] = await prometheus.query('pitaya_handler_response_time_ns_count{route="room.room.join",type="rpc"}');

@@ -33,6 +33,9 @@ export class NatsRpcServer implements RpcTransportServer {
   private readonly services: number;
   private readonly capacity: number;
   private readonly waiting: Msg[] = [];
+  /** Arrival times of `waiting`, index for index; kept only when a reporter measures handler delay. */
+  private readonly waitingSince: number[] = [];
+  private readonly timesDelay: boolean;
   private readonly users = new Map<string, UserSubscription>();
   private readonly unsubscribe: (() => void)[] = [];
   private running = 0;
@@ -49,6 +52,7 @@ export class NatsRpcServer implements RpcTransportServer {
     const nats = config.cluster.rpc.server.nats;
     this.services = nats.services;
     this.capacity = nats.buffer.messages;
+    this.timesDelay = typeof metrics.handlerDelay === 'function';
     this.link = new NatsLink(`${self.type}/${self.id}/rpc-server`, nats, log);
   }
 
@@ -86,25 +90,29 @@ export class NatsRpcServer implements RpcTransportServer {
     for (const user of this.users.values()) user.unsubscribe();
     this.users.clear();
     this.waiting.length = 0;
+    this.waitingSince.length = 0;
     await this.link.close();
   }
 
   private onRequest(msg: Msg): void {
-    if (this.running < this.services) this.run(msg);
-    else if (this.waiting.length < this.capacity) this.waiting.push(msg);
-    else this.drop('queue full');
+    if (this.running < this.services) this.run(msg, -1);
+    else if (this.waiting.length < this.capacity) {
+      this.waiting.push(msg);
+      if (this.timesDelay) this.waitingSince.push(performance.now());
+    } else this.drop('queue full');
   }
 
-  private run(msg: Msg): void {
+  /** `arrivedAt`: when a queued request arrived, -1 when it runs on arrival. */
+  private run(msg: Msg, arrivedAt: number): void {
     this.running++;
-    this.serve(msg).catch((error: unknown) => this.log.error({ err: error }, 'NATS RPC failed')).finally(() => {
+    this.serve(msg, arrivedAt).catch((error: unknown) => this.log.error({ err: error }, 'NATS RPC failed')).finally(() => {
       this.running--;
       const next = this.waiting.shift();
-      if (next) this.run(next);
+      if (next) this.run(next, this.waitingSince.shift() ?? -1);
     });
   }
 
-  private async serve(msg: Msg): Promise<void> {
+  private async serve(msg: Msg, arrivedAt: number): Promise<void> {
     let request: PitayaRequest;
     try {
       request = decodeRequest(msg.data);
@@ -118,7 +126,7 @@ export class NatsRpcServer implements RpcTransportServer {
       return;
     }
     request.msg.reply = msg.reply ?? '';
-    const response = await this.remote.call(request);
+    const response = await this.remote.call(request, arrivedAt);
     if (msg.reply) this.link.publish(msg.reply, encodeResponse(response));
   }
 

@@ -16,6 +16,9 @@ const NO_DATA = Buffer.alloc(0);
  */
 @injectable('Singleton')
 export class RemoteDispatcher {
+  /** A reporter wants `handler_delay_ns` (checked once: otherwise nothing is timed). */
+  private readonly timesDelay: boolean;
+
   constructor(
     private readonly routes: RouteTable,
     private readonly sessions: BackendSessionServices,
@@ -23,14 +26,24 @@ export class RemoteDispatcher {
     @Inject(LOGGER) private readonly log: Logger,
     @Inject(SERVER_INFO) private readonly self: ServerIdentity,
     @Inject(TRACER) private readonly tracer: Tracer,
-  ) {}
+  ) {
+    this.timesDelay = typeof metrics.handlerDelay === 'function';
+  }
 
-  async call(request: PitayaRequest): Promise<ProtoInit<PitayaResponse>> {
+  /**
+   * Runs one RPC. `arrivedAt` (`performance.now()`) is when the RPC server received it, if it
+   * waited in a queue before coming here (NATS); -1 means it came straight in (gRPC).
+   */
+  async call(request: PitayaRequest, arrivedAt = -1): Promise<ProtoInit<PitayaResponse>> {
     const startedAt = performance.now();
     const route = request.msg?.route ?? '';
     const metadata = decodeRequestMetadata(request.metadata);
     // Only routes of this server's table name metrics and spans: the caller chose the string.
     const entry = this.entryOf(request);
+    // A forwarded client message: Pitaya's handler delay, `remote` (it came from another server).
+    if (this.timesDelay && request.type === RPCType.Sys) {
+      this.metrics.handlerDelay!(entry?.route ?? UNKNOWN_ROUTE, 'remote', arrivedAt < 0 ? 0 : startedAt - arrivedAt);
+    }
     const span = this.tracer.enabled ? this.startSpan(entry?.route ?? UNKNOWN_ROUTE, metadata) : undefined;
     try {
       const work = (): Promise<Uint8Array> => (request.type === RPCType.Sys ? this.sys(request, entry, metadata) : this.user(request, entry, metadata));

@@ -26,8 +26,9 @@ export class RemoteService {
     this.bindingListeners.push(listener);
   }
 
-  call(request: PitayaRequest): Promise<ProtoInit<PitayaResponse>> {
-    return this.dispatcher.call(request);
+  /** `arrivedAt`: when a transport that queues requests received this one (see {@link RemoteDispatcher.call}). */
+  call(request: PitayaRequest, arrivedAt = -1): Promise<ProtoInit<PitayaResponse>> {
+    return this.dispatcher.call(request, arrivedAt);
   }
 
   /** Pushes to a user connected here; the push bytes are already serialized by the sender. */

@@ -225,4 +225,45 @@ describe('NATS transport: Pitaya subjects and payloads', () => {
       await server.shutdown();
     }
   }, 20_000);
+
+  it('server: a request that waited in the queue carries its arrival time to the dispatcher (handler_delay_ns), only when measured', async () => {
+    const request = encodeRequest({ type: 0, msg: { route: 'busy.svc.m' }, metadata: Buffer.from('{}') });
+    const serve = async (metrics: MetricsReporter, id: string): Promise<{ arrivals: number[]; sentAt: number; releasedAt: number }> => {
+      const self: ServerIdentity = { id, type: 'busy', frontend: false, metadata: {}, hostname: 'h' };
+      const arrivals: number[] = [];
+      let release: (() => void) | undefined;
+      const remote = {
+        call: (_r: unknown, arrivedAt: number) => {
+          arrivals.push(arrivedAt);
+          return new Promise((resolve) => (release = () => resolve({ data: Buffer.from('done') })));
+        },
+      } as unknown as RemoteService;
+      const config = resolveClusterConfig({ config: { cluster: { rpc: { transport: 'nats', server: { nats: { connect: nats.url, services: 1, buffer: { messages: 3 } } } } } }, env: {} });
+      const server = new NatsRpcServer(remote, {} as SessionPool, config, self, metrics, silent);
+      await server.init();
+      try {
+        const first = go.request(`pitaya/servers/busy/${id}`, request, { timeout: 5000 });
+        await waitFor(() => arrivals.length === 1, { message: 'first request running' });
+        const sentAt = performance.now();
+        const second = go.request(`pitaya/servers/busy/${id}`, request, { timeout: 5000 });
+        // The only worker is held: the second request waits in the server's queue (read through a cast, the queue is private).
+        await waitFor(() => (server as unknown as { waiting: unknown[] }).waiting.length === 1, { message: 'second request queued' });
+        const releasedAt = performance.now();
+        release!();
+        await first;
+        await waitFor(() => arrivals.length === 2, { message: 'second request dispatched' });
+        release!();
+        await second;
+        return { arrivals, sentAt, releasedAt };
+      } finally {
+        await server.shutdown();
+      }
+    };
+    const timed = await serve(Object.assign(new NoopMetricsReporter(), { handlerDelay: () => undefined }), 'busy-timed');
+    expect(timed.arrivals[0]).toBe(-1);
+    expect(timed.arrivals[1]).toBeGreaterThanOrEqual(timed.sentAt);
+    expect(timed.arrivals[1]).toBeLessThanOrEqual(timed.releasedAt);
+    const untimed = await serve(new NoopMetricsReporter(), 'busy-untimed');
+    expect(untimed.arrivals).toEqual([-1, -1]);
+  }, 20_000);
 });
