@@ -44,7 +44,7 @@ export class RemoteDispatcher {
     if (this.timesDelay && request.type === RPCType.Sys) {
       this.metrics.handlerDelay!(entry?.route ?? UNKNOWN_ROUTE, 'remote', arrivedAt < 0 ? 0 : startedAt - arrivedAt);
     }
-    const span = this.tracer.enabled ? this.startSpan(entry?.route ?? UNKNOWN_ROUTE, metadata) : undefined;
+    const span = this.tracer.enabled ? this.startSpan(entry?.route ?? UNKNOWN_ROUTE, metadata, request) : undefined;
     try {
       const work = (): Promise<Uint8Array> => (request.type === RPCType.Sys ? this.sys(request, entry, metadata) : this.user(request, entry, metadata));
       const data = await (span === undefined ? work() : span.run(work));
@@ -53,7 +53,7 @@ export class RemoteDispatcher {
       return { data };
     } catch (error) {
       span?.end(error);
-      if (!(error instanceof PitayaError)) this.log.error({ err: error, route, session: request.session?.id, uid: request.session?.uid, traceId: span?.traceId }, 'remote call failed');
+      if (!(error instanceof PitayaError)) this.log.error({ err: error, route, session: request.session?.id, uid: request.session?.uid, trace_id: span?.traceId }, 'remote call failed');
       this.report(entry, startedAt, error);
       return { error: toProtoError(error) };
     }
@@ -72,14 +72,15 @@ export class RemoteDispatcher {
   }
 
   /** Pitaya's RPC server span: named after the route, parent taken from the `otel-span` carrier. */
-  private startSpan(name: string, metadata: Record<string, unknown>): TraceSpan {
+  private startSpan(name: string, metadata: Record<string, unknown>, request: PitayaRequest): TraceSpan {
+    const s = request.session;
     return this.tracer.startSpan(name, 'server', {
       'local.id': this.self.id,
       'span.kind': 'server',
       'peer.id': String(metadata[MetadataKey.PeerId] ?? ''),
       'peer.service': String(metadata[MetadataKey.PeerService] ?? ''),
       'request.id': String(metadata[MetadataKey.RequestId] ?? ''),
-    }, metadata[OTEL_SPAN_KEY]);
+    }, metadata[OTEL_SPAN_KEY], { route: request.msg?.route ?? name, session: s?.id, uid: s?.uid || undefined });
   }
 
   private async sys(request: PitayaRequest, entry: RouteEntry | undefined, metadata: Record<string, unknown>): Promise<Uint8Array> {

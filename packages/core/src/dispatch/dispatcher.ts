@@ -153,12 +153,13 @@ export class Dispatcher {
   /** Pitaya's span of a client message (`local.id`, `span.kind`, `msg.type`, `user.id`); only when tracing is on. */
   private startSpan(agent: DispatchTarget, message: Message, entry: RouteEntry | undefined): TraceSpan {
     const name = entry?.route ?? (this.confirmedRemoteRoutes.has(message.route) ? message.route : UNKNOWN_ROUTE);
+    const session = agent.session;
     return this.tracer.startSpan(name, 'server', {
       'local.id': this.server.id,
       'span.kind': 'server',
       'msg.type': message.type === MessageType.Notify ? 'notify' : 'request',
-      'user.id': agent.session.uid ?? '',
-    });
+      'user.id': session.uid ?? '',
+    }, undefined, { route: entry?.route ?? message.route, session: session.id, uid: session.uid });
   }
 
   /**
@@ -206,7 +207,7 @@ export class Dispatcher {
     } catch (unexpected) {
       // Reached only by a bug or a reply the wire cannot carry; never let it escape into the socket loop.
       failure = unexpected;
-      this.log.error({ err: unexpected, route, session: agent.session.id, uid: agent.session.uid, traceId: span?.traceId }, 'could not answer a message');
+      this.log.error({ err: unexpected, route, session: agent.session.id, uid: agent.session.uid, trace_id: span?.traceId }, 'could not answer a message');
     }
     const label = this.metricRoute(entry, message, failure);
     span?.end(failure, label);
@@ -234,9 +235,9 @@ export class Dispatcher {
       }
     }
     const session = agent.session;
-    if (!(error instanceof PitayaError)) this.log.error({ err: error, route, session: session.id, uid: session.uid, traceId: span?.traceId }, 'handler failed');
+    if (!(error instanceof PitayaError)) this.log.error({ err: error, route, session: session.id, uid: session.uid, trace_id: span?.traceId }, 'handler failed');
     if (isRequest) agent.send(this.encoder.errorResponse(message.id, error));
-    else this.log.warn({ route, err: error, session: session.id, uid: session.uid, traceId: span?.traceId }, 'notify failed');
+    else this.log.warn({ route, err: error, session: session.id, uid: session.uid, trace_id: span?.traceId }, 'notify failed');
     return error;
   }
 }

@@ -1,6 +1,16 @@
 /** Attribute values a span accepts. */
 export type SpanAttributes = Readonly<Record<string, string | number | boolean>>;
 
+/**
+ * What a log line written while a span is active says about the message being handled: its route,
+ * session id and uid (absent ones are left out).
+ */
+export interface SpanLogFields {
+  readonly route: string;
+  readonly session?: number;
+  readonly uid?: string;
+}
+
 /** One span, started by a {@link Tracer}. */
 export interface TraceSpan {
   /** Trace id (32 hex digits), for log lines; empty when not recorded. */
@@ -30,9 +40,10 @@ export interface Tracer {
   readonly enabled: boolean;
   /**
    * Starts a span. Its parent is the span in `parent` (a W3C carrier as found in the `otel-span`
-   * RPC metadata) when given and valid, else the active span.
+   * RPC metadata) when given and valid, else the active span. `log`: fields that log lines written
+   * while the span is active carry (with its trace and span ids), when the tracer correlates logs.
    */
-  startSpan(name: string, kind: 'server' | 'client', attributes: SpanAttributes, parent?: unknown): TraceSpan;
+  startSpan(name: string, kind: 'server' | 'client', attributes: SpanAttributes, parent?: unknown, log?: SpanLogFields): TraceSpan;
 }
 
 const NOOP_SPAN: TraceSpan = {
