@@ -8,7 +8,7 @@ import { CompositeMetricsReporter } from './composite-reporter';
 import { CustomMetrics, type CustomMetricsSink } from './custom-metrics';
 import { MetricsHttpServer } from './metrics-server';
 import { resolveMetricsConfig, type MetricsConfig, type MetricsConfigInput } from './observability-config';
-import { initializeOtel, OtelTracer, type OtelHandle } from './otel-tracer';
+import { correlateLogs, initializeOtel, OtelTracer, type OtelHandle, type OtelOptions } from './otel-tracer';
 import { PrometheusReporter } from './prometheus-reporter';
 import { discoveryOf, type DiscoveryView } from './server-stats';
 import { StatsdReporter } from './statsd-reporter';
@@ -19,9 +19,11 @@ export interface ObservabilityOptions {
   readonly config?: MetricsConfigInput;
   /**
    * OpenTelemetry tracing (Go Pitaya's `InitializeOtel`), configured by the `OTEL_*` variables.
-   * Off by default; `OTEL_SDK_DISABLED=true` turns it off again without a code change.
+   * Off by default; `OTEL_SDK_DISABLED=true` turns it off again without a code change. While it
+   * runs, log lines written inside a span carry `trace_id`, `span_id`, `route`, `session` and `uid`.
+   * An object turns it on with {@link OtelOptions} (span processors of your own, a service name).
    */
-  readonly tracing?: boolean;
+  readonly tracing?: boolean | OtelOptions;
   /**
    * Serve `/healthz`, `/livez` and `/readyz` on the metrics port even when the Prometheus reporter is
    * off (they are always served when it is on).
@@ -49,6 +51,7 @@ export class ObservabilityRuntime implements OnInit, OnAfterInit, OnShutdown, Se
   readonly prometheus: PrometheusReporter | undefined;
   private readonly statsd: StatsdReporter | undefined;
   private readonly otel: OtelHandle | undefined;
+  private readonly uncorrelateLogs: (() => void) | undefined;
   private readonly http: MetricsHttpServer | undefined;
   private started = false;
   private draining = false;
@@ -84,8 +87,10 @@ export class ObservabilityRuntime implements OnInit, OnAfterInit, OnShutdown, Se
     this.reporter = reporters.length === 0 ? new NoopMetricsReporter() : reporters.length === 1 ? reporters[0]! : new CompositeMetricsReporter(reporters);
     this.custom = new CustomMetrics(m.custom, sinks, Object.keys(m.additionalLabels));
     if (options.tracing) {
-      this.otel = initializeOtel({ serviceName: server.type });
+      this.otel = initializeOtel({ serviceName: server.type, ...(typeof options.tracing === 'object' ? options.tracing : {}) });
       this.tracer = new OtelTracer(this.otel.enabled);
+      // Only when spans are recorded: otherwise pino gets no mixin and a log line costs what it did.
+      if (this.otel.enabled) this.uncorrelateLogs = correlateLogs(log);
     } else {
       this.tracer = new NoopTracer();
     }
@@ -149,6 +154,7 @@ export class ObservabilityRuntime implements OnInit, OnAfterInit, OnShutdown, Se
     await this.http?.close();
     this.prometheus?.close();
     await this.statsd?.close();
+    this.uncorrelateLogs?.();
     await this.otel?.shutdown();
   }
 
