@@ -53,7 +53,8 @@ export class Dispatcher {
     this.queueByteLimit = config.buffer.handler.sessionQueueBytes;
     this.timesDelay = typeof metrics.handlerDelay === 'function';
     // Exactly the default: a reporter extending NoopMetricsReporter to override a few methods measures.
-    this.measures = Object.getPrototypeOf(metrics) !== NoopMetricsReporter.prototype;
+    // A handler-delay reporter needs the start time too, even one built on the no-op's prototype.
+    this.measures = this.timesDelay || Object.getPrototypeOf(metrics) !== NoopMetricsReporter.prototype;
     this.localPrefix = `${server.type}.`;
   }
 

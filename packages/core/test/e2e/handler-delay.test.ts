@@ -143,4 +143,29 @@ describe('handler delay (pitaya_handler_handler_delay_ns)', () => {
       await app.close();
     }
   });
+
+  it('times a delay reporter built on the no-op reporter itself (no subclass) as well', async () => {
+    const delays: number[] = [];
+    const metrics = Object.assign(new NoopMetricsReporter(), { handlerDelay: (_r: string, _t: 'local' | 'remote', ms: number) => void delays.push(ms) });
+    const enqueue = jest.spyOn(SessionInbox.prototype, 'enqueue');
+    const { app, client } = await start(metrics);
+    try {
+      const slow = client.request('connector.svc.slow');
+      await waitFor(() => release !== undefined, { message: 'slow handler entered' });
+      const fast = client.request('connector.svc.echo', { n: 3 });
+      await waitFor(() => enqueue.mock.calls.length === 1, { message: 'echo queued behind slow' });
+      const queuedSeenAt = performance.now();
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      const releasedAt = performance.now();
+      release!();
+      await slow;
+      await fast;
+      await waitFor(() => delays.length === 2, { message: 'two delays reported' });
+      expect(delays[0]).toBe(0);
+      expect(delays[1]).toBeGreaterThanOrEqual(releasedAt - queuedSeenAt);
+      client.close();
+    } finally {
+      await app.close();
+    }
+  });
 });
