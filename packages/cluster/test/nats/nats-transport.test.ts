@@ -4,12 +4,13 @@
  */
 import { connect, type Msg, type NatsConnection } from 'nats';
 import {
-  Context, createLogger, Handler, Module, NoopMetricsReporter, Pitaya, Remote, Route, ws, type MetricsReporter, type PitayaApplication, type ServerIdentity,
+  Context, createLogger, Handler, METRICS_REPORTER, Module, NoopMetricsReporter, Pitaya, Remote, Route, ws, type MetricsReporter, type PitayaApplication, type ServerIdentity,
 } from '@pitaya-ts/core';
 import { PitayaClient } from '@pitaya-ts/client/node';
 import { ClusterModule, StaticServiceDiscovery } from '@pitaya-ts/cluster';
 import { decodeRequestMetadata, NatsRpcClient, NatsRpcServer, resolveClusterConfig, type RemoteService } from '@pitaya-ts/cluster/internal';
-import { decodeRequest, encodeRequest } from '../../src/protos/pitaya-codecs';
+import { decodeRequest, decodeResponse, encodeRequest } from '../../src/protos/pitaya-codecs';
+import { MsgType, RPCType } from '../../src/protos/proto-types';
 import { startNats, waitFor, type NatsHandle } from '@pitaya-ts/testing';
 import type { SessionPool } from '@pitaya-ts/core';
 
@@ -265,5 +266,56 @@ describe('NATS transport: Pitaya subjects and payloads', () => {
     expect(timed.arrivals[1]).toBeLessThanOrEqual(timed.releasedAt);
     const untimed = await serve(new NoopMetricsReporter(), 'busy-untimed');
     expect(untimed.arrivals).toEqual([-1, -1]);
+  }, 20_000);
+
+  it('backend: a forwarded message that waited in the RPC queue reports that wait as handler_delay_ns{type="remote"} with its route', async () => {
+    let release: (() => void) | undefined;
+    @Handler('slow')
+    class SlowHandler {
+      @Route()
+      async hold(): Promise<unknown> {
+        await new Promise<void>((resolve) => (release = resolve));
+        return { held: true };
+      }
+    }
+    const delays: { route: string; type: string; delayMs: number }[] = [];
+    const metrics = Object.assign(new NoopMetricsReporter(), {
+      handlerDelay: (route: string, type: 'local' | 'remote', delayMs: number) => void delays.push({ route, type, delayMs }),
+    });
+    const cluster = ClusterModule.forRoot({
+      discovery: new StaticServiceDiscovery(), bindingStorage: false, env: {},
+      config: { cluster: { rpc: { ...natsConfig(), server: { nats: { connect: nats.url, services: 1 } } } } },
+    });
+    @Module({ imports: [cluster], handlers: [SlowHandler], providers: [{ provide: METRICS_REPORTER, useValue: metrics }] }) class AppModule {}
+    const app = await Pitaya.create(AppModule, { serverType: 'room', serverId: 'room-delay', frontend: false, logger: silent, env: {} });
+    await app.start();
+    apps.push(app);
+    // A Sys request as a frontend forwards a client's message: route, client message and session.
+    const forwarded = (sessionId: number): Uint8Array => encodeRequest({
+      type: RPCType.Sys, frontendID: 'fe-x', metadata: Buffer.from('{}'),
+      msg: { route: 'room.slow.hold', type: MsgType.MsgRequest, id: sessionId, data: Buffer.from('{}') },
+      session: { id: sessionId, uid: `u${sessionId}`, data: Buffer.from('{}') },
+    });
+    const first = go.request('pitaya/servers/room/room-delay', forwarded(1), { timeout: 5000 });
+    await waitFor(() => release !== undefined, { message: 'first forwarded message running' });
+    const holdFirst = release!;
+    release = undefined;
+    const second = go.request('pitaya/servers/room/room-delay', forwarded(2), { timeout: 5000 });
+    const server = app.get(NatsRpcServer);
+    // One worker (services: 1) is held: the second waits in the server's queue (private, read through a cast).
+    await waitFor(() => (server as unknown as { waiting: unknown[] }).waiting.length === 1, { message: 'second request queued' });
+    const queuedSeenAt = performance.now();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const releasedAt = performance.now();
+    holdFirst();
+    await first;
+    await waitFor(() => release !== undefined, { message: 'second forwarded message running' });
+    release!();
+    expect(decodeResponse((await second).data).error).toBeFalsy();
+    expect(delays).toHaveLength(2);
+    expect(delays[0]).toEqual({ route: 'room.slow.hold', type: 'remote', delayMs: 0 });
+    expect(delays[1]!.route).toBe('room.slow.hold');
+    expect(delays[1]!.type).toBe('remote');
+    expect(delays[1]!.delayMs).toBeGreaterThanOrEqual(releasedAt - queuedSeenAt);
   }, 20_000);
 });
