@@ -20,7 +20,7 @@ export type AgentState = (typeof AgentState)[keyof typeof AgentState];
  */
 export class Agent implements ConnectionHandler, SessionLink, HeartbeatTarget, DispatchTarget {
   state: AgentState = AgentState.Start;
-  lastAt = Date.now();
+  lastRound: number;
   readonly session: FrontendSession;
   /**
    * This session's ordered queue. The dispatcher drives it through its methods (the agent's own
@@ -34,6 +34,7 @@ export class Agent implements ConnectionHandler, SessionLink, HeartbeatTarget, D
     readonly connection: Connection,
     private readonly services: AgentServices,
   ) {
+    this.lastRound = services.heartbeat.round;
     this.inbox = new SessionInbox(connection);
     this.session = services.pool.create(this);
     services.heartbeat.add(this);
@@ -59,7 +60,7 @@ export class Agent implements ConnectionHandler, SessionLink, HeartbeatTarget, D
 
   onPacket(type: PacketType, body: Uint8Array): void {
     if (this.state === AgentState.Closed) return;
-    this.lastAt = Date.now();
+    this.lastRound = this.services.heartbeat.round;
     switch (type) {
       case PacketType.Data:
         this.onData(body);
