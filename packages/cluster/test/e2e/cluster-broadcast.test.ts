@@ -1,0 +1,130 @@
+import { startEtcd, waitFor, type EtcdHandle } from '@pitaya-ts/testing';
+import { Context, GROUPS, Handler, Inject, Module, Route, type Groups, type PitayaApplication } from '@pitaya-ts/core';
+import { PitayaClient } from '@pitaya-ts/client/node';
+import { BINDING_STORAGE, ClusterModule, SERVICE_DISCOVERY, type ServiceDiscovery } from '@pitaya-ts/cluster';
+import type { EtcdBindingStorage } from '@pitaya-ts/cluster/internal';
+import { RpcTransportClient } from '../../src/rpc/rpc-transport';
+import { BATCH_PUSH_ROUTE } from '../../src/messaging/batch-push';
+import { InProcessApps } from '../support/in-process-apps';
+import { startTransport, type TransportHarness } from '../support/transports';
+
+/** The issue's room: 1,000 players, half on each frontend. */
+const ROOM_SIZE = Number(process.env.CLUSTER_BROADCAST_ROOM_SIZE ?? 1000);
+const ROOM = 'arena';
+/** Handshakes in flight at once while the clients connect (the joins themselves all go at once). */
+const CONNECT_CONCURRENCY = 50;
+
+@Handler('room')
+class RoomHandler {
+  constructor(@Inject(GROUPS) private readonly groups: Groups) {}
+
+  /** What a game's join does: bind the uid (a `sys.bindsession` to the frontend, a binding put) and join the room. */
+  @Route()
+  async join(ctx: Context, body: { uid: string }): Promise<{ ok: true }> {
+    await ctx.session.bind(body.uid);
+    await this.groups.add(ROOM, body.uid);
+    return { ok: true };
+  }
+}
+
+describe('cluster broadcast: a backend pushes to a 1,000-member room spread over two frontends (real etcd, gRPC)', () => {
+  let etcd: EtcdHandle;
+  let rpc: TransportHarness;
+  const apps = new InProcessApps();
+  let backend: PitayaApplication;
+  let frontends: PitayaApplication[];
+  const clients: PitayaClient[] = [];
+  /** Pushes `onMsg` received, per client index. */
+  const received: unknown[][] = [];
+
+  beforeAll(async () => {
+    [etcd, rpc] = await Promise.all([startEtcd(), startTransport('grpc')]);
+    const cluster = ClusterModule.forRoot({
+      etcd: { endpoints: [etcd.endpoint], prefix: `cb-${Date.now()}/` },
+      groups: 'etcd',
+      config: { cluster: { rpc: rpc.rpcConfig(), sd: { etcd: { heartbeat: { ttl: '5s' } } } } },
+    });
+    @Module({ imports: [cluster], handlers: [RoomHandler] }) class BackendModule {}
+    @Module({ imports: [cluster] }) class FrontendModule {}
+    backend = await apps.start(BackendModule, 'room', false);
+    frontends = [await apps.start(FrontendModule, 'connector', true), await apps.start(FrontendModule, 'connector', true)];
+    const sd = backend.get<ServiceDiscovery>(SERVICE_DISCOVERY);
+    await waitFor(() => sd.getServersByType('connector').length === 2, { timeoutMs: 10_000, message: 'frontends not discovered' });
+    for (const frontend of frontends) {
+      const fsd = frontend.get<ServiceDiscovery>(SERVICE_DISCOVERY);
+      await waitFor(() => fsd.getServersByType('room').length === 1, { timeoutMs: 10_000, message: 'backend not discovered' });
+    }
+    await backend.get<Groups>(GROUPS).create(ROOM);
+  }, 60_000);
+
+  afterAll(async () => {
+    await Promise.all(clients.map((c) => c.close().catch(() => undefined)));
+    await apps.closeAll();
+    await Promise.all([etcd?.stop(), rpc?.stop()]);
+  }, 30_000);
+
+  it(`${ROOM_SIZE} clients join one room at once through two frontends: every join answers, none times out`, async () => {
+    const urls = frontends.map((f) => `ws://127.0.0.1:${f.listening[0]!.port}`);
+    let next = 0;
+    await Promise.all(Array.from({ length: CONNECT_CONCURRENCY }, async () => {
+      while (next < ROOM_SIZE) {
+        const i = next++;
+        const client = await PitayaClient.connect(urls[i % 2]!);
+        const inbox: unknown[] = [];
+        received[i] = inbox;
+        client.on('onMsg', (body) => inbox.push(body));
+        clients[i] = client;
+      }
+    }));
+
+    const startedAt = Date.now();
+    const outcomes = await Promise.allSettled(clients.map((client, i) => client.request('room.room.join', { uid: `p${i}` })));
+    const elapsed = Date.now() - startedAt;
+    const failures = outcomes.flatMap((o, i) => (o.status === 'rejected' ? [`p${i}: ${(o.reason as Error).message}`] : []));
+    expect(failures.slice(0, 5)).toEqual([]);
+    expect(outcomes.every((o) => o.status === 'fulfilled' && (o.value as { ok?: boolean }).ok === true)).toBe(true);
+    expect(await backend.get<Groups>(GROUPS).count(ROOM)).toBe(ROOM_SIZE);
+    console.log(`cluster-broadcast: ${ROOM_SIZE} concurrent joins (bind + etcd group add) answered in ${elapsed} ms`);
+  }, 60_000);
+
+  it('one broadcast reaches every member with one RPC per frontend, bindings served from the watched cache', async () => {
+    expect(clients.length).toBe(ROOM_SIZE);
+    const groups = backend.get<Groups>(GROUPS);
+    const transport = backend.get(RpcTransportClient);
+    const storage = backend.get<EtcdBindingStorage>(BINDING_STORAGE);
+    const calls = jest.spyOn(transport, 'call');
+    const perUser = jest.spyOn(transport, 'pushToUser');
+    const etcdReads = jest.spyOn(storage, 'readFrontendId');
+    const frontendIds = frontends.map((f) => f.server.id).sort();
+
+    /** One broadcast; returns the RPCs it made and the etcd binding reads, after every client got it. */
+    const broadcast = async (seq: number): Promise<{ servers: string[]; reads: number }> => {
+      calls.mockClear();
+      perUser.mockClear();
+      etcdReads.mockClear();
+      const failed = await groups.broadcast(ROOM, 'onMsg', { seq }, { frontendType: 'connector' });
+      expect(failed).toEqual([]);
+      await waitFor(() => received.every((inbox) => inbox.length >= seq), { timeoutMs: 10_000, message: `broadcast ${seq} not delivered to everyone` });
+      expect(perUser).not.toHaveBeenCalled();
+      for (const [, request] of calls.mock.calls) expect(request.msg?.route).toBe(BATCH_PUSH_ROUTE);
+      return { servers: calls.mock.calls.map(([serverId]) => serverId).sort(), reads: etcdReads.mock.calls.length };
+    };
+
+    // Every broadcast, the first included (its bindings may still come from etcd while the cache loads): one call per frontend.
+    let seq = 1;
+    expect((await broadcast(seq)).servers).toEqual(frontendIds);
+    // Once the watched copy has caught up (it may trail the binding puts by a few ms), a broadcast reads no binding from etcd.
+    const deadline = Date.now() + 10_000;
+    let last: { servers: string[]; reads: number };
+    do {
+      last = await broadcast(++seq);
+      expect(last.servers).toEqual(frontendIds);
+    } while (last.reads > 0 && Date.now() < deadline);
+    expect(last.reads).toBe(0);
+    for (let i = 0; i < 3; i++) expect(await broadcast(++seq)).toEqual({ servers: frontendIds, reads: 0 });
+
+    // Each client got each broadcast exactly once, in order.
+    const expected = Array.from({ length: seq }, (_, i) => ({ seq: i + 1 }));
+    expect(received.filter((inbox) => JSON.stringify(inbox) !== JSON.stringify(expected))).toEqual([]);
+  }, 60_000);
+});
