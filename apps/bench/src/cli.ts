@@ -19,6 +19,7 @@ import { runBoot } from './scenarios/boot-scenario';
 import { runBroadcasts } from './scenarios/broadcast-scenario';
 import { runCluster } from './scenarios/cluster-scenario';
 import { bareMax, runCalibrationRow, runClosedEcho, runCompressionRow, runObservabilityRow, runOpenEcho, runSchemaRows } from './scenarios/echo-scenario';
+import { runClusterBroadcast } from './scenarios/cluster-broadcast-scenario';
 import { runIdle } from './scenarios/idle-scenario';
 import { measureSchemaCost } from './scenarios/schema-cost';
 import { runProfile } from './scenarios/profile-scenario';
@@ -36,6 +37,8 @@ interface CliOptions {
   schemaOnly?: boolean;
   /** Only the observability rows (echo with observability off, Prometheus on, tracing on): a short run. */
   observabilityOnly?: boolean;
+  /** Only the cluster broadcast rows (B-cluster: standalone pitaya-ts, then backend → 2 frontends). */
+  clusterBroadcastOnly?: boolean;
 }
 
 function fdLimit(): string {
@@ -68,8 +71,8 @@ async function run(options: CliOptions, registry: ProcessRegistry): Promise<numb
   let profile: ProfileRecord | undefined;
   try {
     await generator.start();
-    const partial = options.schemaOnly === true || options.observabilityOnly === true;
-    for (const id of options.observabilityOnly ? [] : options.schemaOnly ? (['pitaya'] as const) : MAIN_TARGETS) {
+    const partial = options.schemaOnly === true || options.observabilityOnly === true || options.clusterBroadcastOnly === true;
+    for (const id of options.observabilityOnly || options.clusterBroadcastOnly ? [] : options.schemaOnly ? (['pitaya'] as const) : MAIN_TARGETS) {
       const target = TARGETS[id];
       const reason = target.unavailable(ctx);
       if (reason) {
@@ -96,7 +99,7 @@ async function run(options: CliOptions, registry: ProcessRegistry): Promise<numb
     });
     if (!partial) statuses.set('pitaya-uncompressed', ranCompressed ? 'ran (echo 1 KB only)' : `failed to start: ${suite.failedStart ?? ''}`);
     // Observability off, Prometheus on, tracing on: one after the other so the three see the same machine state.
-    for (const id of options.schemaOnly ? [] : (['pitaya', 'pitaya-prometheus', 'pitaya-tracing'] as const)) {
+    for (const id of options.schemaOnly || options.clusterBroadcastOnly ? [] : (['pitaya', 'pitaya-prometheus', 'pitaya-tracing'] as const)) {
       const observed = TARGETS[id];
       const ran = await suite.withTarget(observed, async (running) => {
         await suite.prime(observed, running, plan.primeMs);
@@ -107,6 +110,7 @@ async function run(options: CliOptions, registry: ProcessRegistry): Promise<numb
     }
     for (const id of partial ? [] : MAIN_TARGETS) if (statuses.get(id) === 'ran') await runIdle(suite, TARGETS[id]);
     for (const [id, status] of Object.entries(partial ? {} : await runCluster(suite))) statuses.set(id as TargetId, status);
+    if (!partial || options.clusterBroadcastOnly) statuses.set('pitaya-cluster-broadcast', await runClusterBroadcast(suite));
     if (!partial) boot = await runBoot(suite);
     if (options.profile) profile = await runProfile(suite);
   } finally {
@@ -152,6 +156,7 @@ function main(): void {
     .option('--out <dir>', 'where the report goes', path.resolve(__dirname, '..', 'results'))
     .option('--keep-tmp', 'keep the temporary directory (logs, pinus base) for debugging')
     .option('--schema-only', 'only the declared-schema rows: plain vs zod-validated echo on one pitaya-ts server')
+    .option('--cluster-broadcast-only', 'only the cluster broadcast rows: one room on standalone pitaya-ts, then on a backend with its members on two frontends')
     .option('--observability-only', 'only the observability rows: echo with observability off, the Prometheus reporter on, tracing sampled at 100 %')
     .parse();
   const options = program.opts<CliOptions>();

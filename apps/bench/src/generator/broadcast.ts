@@ -3,7 +3,8 @@ import { PUSH_ROUTE } from '../wire/endpoint';
 import { broadcastPayload, joinPayload, padding, readTimestamp } from '../wire/payloads';
 import { FIRST_REQUEST_ID } from '../wire/request-template';
 import type { BenchConnection } from '../wire/bench-connection';
-import { closeAll, connectClients } from './connect-clients';
+import { closeAll } from './connect-clients';
+import { connectSpread } from './connect-spread';
 import type { BroadcastJob, BroadcastResult, RunHooks } from './jobs';
 import { LatencyRecorder } from './latency-recorder';
 import { runPaced } from './paced-loop';
@@ -29,7 +30,7 @@ const JOIN_BATCH = 200;
  */
 export async function runBroadcast(job: BroadcastJob, hooks: RunHooks): Promise<BroadcastResult> {
   const total = job.rooms * job.roomSize;
-  const outcome = await connectClients(job.endpoint, { count: total, concurrency: job.connectConcurrency, timeoutMs: job.connectTimeoutMs });
+  const outcome = await connectSpread(job.endpoints ?? [job.endpoint], { count: total, concurrency: job.connectConcurrency, timeoutMs: job.connectTimeoutMs });
   if (outcome.connections.length < total) {
     await closeAll(outcome.connections);
     throw new Error(`only ${outcome.connections.length}/${total} members connected: ${outcome.firstError ?? 'unknown error'}`);

@@ -46,6 +46,8 @@ export interface BroadcastJob extends TimedJob {
   /** `closed` mode: messages each room keeps in flight (enough rooms × this keeps the server busy). */
   readonly inFlightPerRoom: number;
   readonly payloadBytes: number;
+  /** Members spread round-robin over these frontends instead of all on `endpoint` (the cluster broadcast). */
+  readonly endpoints?: readonly Endpoint[];
 }
 
 /** Scenario C: ramp idle connections, hold them, let the orchestrator read the server's memory. */

@@ -13,5 +13,6 @@ export function estimatePlanMs(plan: BenchPlan, profile: boolean): number {
   const starts = 4000 + 2 * 1000 + 3 * 1000 + 4 * (2 * plan.primeMs + 500);
   const forwarded = 4 * (plan.clusterClients.reduce((sum, c) => sum + window + connect(c), 0) + 3000 + plan.primeMs + 500);
   const extras = window + connect(plan.calibrationCase.clients) + forwarded + window + connect(plan.compressionClients) + plan.bootRuns * 700 + (profile ? window + connect(plan.profileClients) + 2000 : 0);
-  return 3 * perTarget + starts + extras;
+  const clusterBroadcast = 2 * (window + connect(plan.clusterBroadcastMembers) + 2 * plan.primeMs + 4000);
+  return 3 * perTarget + starts + extras + clusterBroadcast;
 }

@@ -49,6 +49,8 @@ export interface BenchPlan {
   readonly idleConnectRate: number;
   /** Scenario D: client counts of the forwarded echo. */
   readonly clusterClients: readonly number[];
+  /** Cluster broadcast (B-cluster): members of the one room, spread over two frontends. */
+  readonly clusterBroadcastMembers: number;
   /** Scenario E. */
   readonly bootHandlers: number;
   readonly bootRuns: number;
@@ -79,6 +81,7 @@ export const QUICK_PLAN: BenchPlan = {
   idleConnections: 2000,
   idleConnectRate: 4000,
   clusterClients: [200],
+  clusterBroadcastMembers: 1000,
   bootHandlers: 100,
   bootRuns: 3,
   profileClients: 200,
@@ -110,6 +113,7 @@ export const FULL_PLAN: BenchPlan = {
   idleConnections: 10_000,
   idleConnectRate: 2000,
   clusterClients: [100, 1000],
+  clusterBroadcastMembers: 1000,
   bootHandlers: 100,
   bootRuns: 7,
   profileClients: 1000,

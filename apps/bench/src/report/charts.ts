@@ -16,6 +16,7 @@ export const TARGET_COLORS: Readonly<Record<TargetId, string>> = {
   'pitaya-cluster': '#2ca02c',
   'bare-forward-nats': '#17becf',
   'pitaya-cluster-nats': '#8c564b',
+  'pitaya-cluster-broadcast': '#e377c2',
 };
 
 const MAIN: readonly { id: TargetId; name: string }[] = [

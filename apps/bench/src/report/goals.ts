@@ -4,6 +4,7 @@ import { fmtRatio, rowsOf } from './compare';
 import {
   deliveredOf, generatorBound, generatorCpuOf, perConnectionKbOf, percentileOf, serverMicrosPerRequestOf, throughputOf,
 } from './metrics';
+import { clusterBroadcastGoal } from './cluster-broadcast-goal';
 import type { GoalResult, RunRecord, ScenarioId } from './report-types';
 
 /** Row label of a closed-loop echo run (same as `closedRow` of the echo scenario). */
@@ -133,6 +134,7 @@ export function evaluateGoals(runs: readonly RunRecord[]): GoalResult[] {
     goal: 'echo ≥ 2× pinus (informational)', rule: 'pitaya-ts ÷ pinus req/s, worst closed-loop 64 B echo row (pinus does not compress: the 1 KB rows are left out); an older project goal, not part of issue 14',
     metric: throughputOf, judge: byRatio, threshold: 2, atMost: false, informational: true,
   }, (row) => row.endsWith(' 64B')));
+  goals.push(clusterBroadcastGoal(runs));
   return goals;
 }
 

@@ -1,5 +1,6 @@
 import type { TargetId } from '../targets/target';
 import type { Chart } from './charts';
+import { clusterBroadcastSection } from './cluster-broadcast-section';
 import { fmtInt, fmtMs, fmtRatio, ratio, rowsOf, withRatios } from './compare';
 import { deliveredOf, GENERATOR_BOUND, generatorBound, generatorCpuOf, perConnectionKbOf, percentileOf, serverMicrosPerRequestOf, throughputOf } from './metrics';
 import { PITAYA_ROW_CONFIG } from '../targets/pitaya-target';
@@ -17,6 +18,7 @@ const NAMES: Readonly<Record<TargetId, string>> = {
   'pitaya-cluster': 'pitaya-ts frontend→backend',
   'bare-forward-nats': 'bare ws → raw NATS request/reply',
   'pitaya-cluster-nats': 'pitaya-ts frontend→backend over NATS',
+  'pitaya-cluster-broadcast': 'pitaya-ts backend → 2 frontends',
 };
 
 function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
@@ -360,6 +362,7 @@ export function renderMarkdown(report: BenchReport, chartFiles: readonly { chart
     broadcastSection(report),
     idleSection(report),
     clusterSection(report),
+    clusterBroadcastSection(report),
     bootSection(report),
     profileSection(report),
     method,

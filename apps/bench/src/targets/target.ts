@@ -3,7 +3,7 @@ import type { ProcessRegistry } from '../orchestrator/process-registry';
 import type { Pinning } from '../orchestrator/cpu-pinning';
 
 /** Every target of the benchmark. */
-export type TargetId = 'bare' | 'pinus' | 'pitaya' | 'pitaya-uncompressed' | 'pitaya-prometheus' | 'pitaya-tracing' | 'bare-forward' | 'pitaya-cluster' | 'bare-forward-nats' | 'pitaya-cluster-nats';
+export type TargetId = 'bare' | 'pinus' | 'pitaya' | 'pitaya-uncompressed' | 'pitaya-prometheus' | 'pitaya-tracing' | 'bare-forward' | 'pitaya-cluster' | 'bare-forward-nats' | 'pitaya-cluster-nats' | 'pitaya-cluster-broadcast';
 
 /** What targets need from the orchestrator. */
 export interface TargetContext {
@@ -31,6 +31,8 @@ export interface RunningTarget {
   /** 0 when the target has no TCP acceptor. */
   readonly tcpPort: number;
   readonly routes: BenchRoutes;
+  /** More frontends of the same target (the cluster broadcast spreads its members over them and `wsPort`). */
+  readonly extraWsPorts?: readonly number[];
   /** Stops every process of the target (grace period, then SIGKILL). */
   stop(graceMs?: number): Promise<void>;
 }

@@ -1,5 +1,6 @@
 import { bareTarget } from './bare-target';
 import { bareForwardNatsTarget, bareForwardTarget, pitayaClusterNatsTarget, pitayaClusterTarget } from './cluster-target';
+import { pitayaClusterBroadcastTarget } from './cluster-broadcast-target';
 import { pinusTarget } from './pinus-target';
 import { pitayaUncompressedTarget, pitayaStandaloneTarget } from './pitaya-target';
 import { pitayaPrometheusTarget, pitayaTracingTarget } from './observability-target';
@@ -17,6 +18,7 @@ export const TARGETS: Readonly<Record<TargetId, TargetDefinition>> = {
   'pitaya-cluster': pitayaClusterTarget,
   'bare-forward-nats': bareForwardNatsTarget,
   'pitaya-cluster-nats': pitayaClusterNatsTarget,
+  'pitaya-cluster-broadcast': pitayaClusterBroadcastTarget,
 };
 
 /** The targets compared side by side in every table. */

@@ -1,0 +1,36 @@
+import { fmtInt, fmtMs, fmtRatio, ratio, rowsOf } from './compare';
+import { deliveredOf, percentileOf } from './metrics';
+import type { BenchReport, RunRecord } from './report-types';
+
+function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const line = (cells: readonly string[]): string => `| ${cells.join(' | ')} |`;
+  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+function cells(r: RunRecord | undefined): string[] {
+  if (!r) return ['not run', '–', '–', '–', '–'];
+  if (r.error) return [`not run: ${r.error}`, '–', '–', '–', '–'];
+  const x = r.result?.kind === 'broadcast' ? r.result : undefined;
+  const pct = (v: number | undefined): string => (v === undefined ? '–' : `${Math.round(v * 100)} %`);
+  return [fmtInt(deliveredOf(r)), fmtMs(percentileOf(r, 'p50')), fmtMs(percentileOf(r, 'p99')), x ? fmtInt(x.stalls) : '–', pct(x?.generatorCpu)];
+}
+
+/** The cluster broadcast rows (B-cluster): standalone pitaya-ts and backend → 2 frontends, side by side. */
+export function clusterBroadcastSection(report: BenchReport): string {
+  const status = report.targets.find((t) => t.id === 'pitaya-cluster-broadcast');
+  const rows = [...rowsOf(report.runs, 'B-cluster').entries()].map(([row, targets]) => {
+    const cluster = targets.get('pitaya-cluster-broadcast');
+    const standalone = targets.get('pitaya');
+    return [row, ...cells(standalone), ...cells(cluster), fmtRatio(ratio(deliveredOf(cluster), deliveredOf(standalone)))];
+  });
+  return [
+    '## B-cluster · Broadcast from a backend to members on two frontends (gRPC) — oversubscribed: backend, 2 frontends and the generator on 2 cores',
+    `Status: **${status?.status ?? 'not run'}**. ${status?.description ?? ''}. One room, closed loop as in B (a bounded window of broadcasts in flight, ` +
+      `the next sent when the sender gets its own copy), ${report.plan.broadcastPayload} B payload; the baseline is scenario B's standalone pitaya-ts server (CPU 0) with the same room in the same run. ` +
+      'Each broadcast: the backend reads the members from its groups, their frontends from the watched binding cache, serializes the body once and sends one ' +
+      '`sys.pushusers` per frontend; each frontend frames the push once for its members.',
+    rows.length
+      ? table(['case', 'standalone msgs/s', 'p50 ms', 'p99 ms', 'stalls', 'generator CPU', 'cluster msgs/s', 'p50 ms', 'p99 ms', 'stalls', 'generator CPU', 'cluster ÷ standalone'], rows)
+      : '_not run_',
+  ].join('\n\n');
+}
