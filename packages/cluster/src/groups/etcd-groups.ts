@@ -12,6 +12,25 @@ export const GroupErrorMessage = {
   LeaseNotFound: 'etcd lease not found in group',
 } as const;
 
+/** Most groups whose etcd incarnation {@link EtcdGroups.add} remembers; past it the memory starts over. */
+const MAX_KNOWN_GROUPS = 10_000;
+
+/** Most joins in one transaction (etcd refuses more than 128 compares or reads: `--max-txn-ops`). */
+const MAX_JOIN_BATCH = 100;
+
+interface KnownGroup {
+  readonly create: string;
+  readonly lease: string;
+}
+
+type JoinOutcome = 'added' | 'exists' | 'stale';
+
+interface PendingJoin {
+  readonly uid: string;
+  resolve(outcome: JoinOutcome): void;
+  reject(error: unknown): void;
+}
+
 /** Options of {@link EtcdGroups}; names and defaults follow `pitaya.groups.etcd.*`. */
 export interface EtcdGroupsOptions extends EtcdConnectionOptions {
   /** Key namespace (default `pitaya/`). */
@@ -40,6 +59,16 @@ export class EtcdGroups implements Groups {
   private readonly ownsClient: boolean;
   private readonly ns: Namespace;
   private readonly timeoutMs: number;
+  /**
+   * Per group name, the create revision and lease of the group key last seen by `add`: with them a
+   * join is one transaction (guarded by the create revision, so a group deleted or recreated since
+   * is detected and re-read) instead of a read and a transaction.
+   */
+  private readonly known = new Map<string, KnownGroup>();
+  /** Joins of known groups waiting for this turn's transaction (flushed on the next `setImmediate`). */
+  private readonly joins = new Map<string, PendingJoin[]>();
+  /** Reads of a group's incarnation in flight, shared by the joins waiting on them. */
+  private readonly reading = new Map<string, Promise<KnownGroup>>();
 
   constructor(
     options: EtcdGroupsOptions,
@@ -62,6 +91,11 @@ export class EtcdGroups implements Groups {
       put.lease(leaseId);
     }
     const res = await this.txn().if(EtcdKeys.group(name), 'Create', '==', 0).then(put).commit();
+    // The transaction's revision is the group key's create revision: joins need no read of it.
+    if (res.succeeded) {
+      if (this.known.size >= MAX_KNOWN_GROUPS) this.known.clear();
+      this.known.set(name, { create: res.header.revision, lease: leaseId ?? '0' });
+    }
     if (!res.succeeded) {
       // Go leaks this lease; it holds nothing, so free it right away.
       if (leaseId !== undefined) await this.ns.leaseClient.leaseRevoke({ ID: leaseId }, this.callOptions()).catch(() => undefined);
@@ -71,6 +105,7 @@ export class EtcdGroups implements Groups {
 
   async delete(name: string): Promise<void> {
     assertKeySegment('group name', name);
+    this.known.delete(name);
     const res = await this.whenGroupExists(
       name,
       this.ns.delete().prefix(EtcdKeys.groupMembersPrefix(name)),
@@ -82,6 +117,15 @@ export class EtcdGroups implements Groups {
   async add(name: string, uid: string): Promise<void> {
     assertKeySegment('group name', name);
     assertKeySegment('uid', uid);
+    // Joins wait for one read of the group (shared by simultaneous joins), then go in batches. Twice
+    // at most: a group deleted or recreated meanwhile is read again once, then the plain path decides.
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const known = this.known.get(name) ?? (await this.learnGroup(name));
+      const outcome = await new Promise<JoinOutcome>((resolve, reject) => this.queueJoin(name, { uid, resolve, reject }));
+      if (outcome === 'added') return;
+      if (outcome === 'exists') throw new Error(GroupErrorMessage.MemberAlreadyExists);
+      if (this.known.get(name) === known) this.known.delete(name);
+    }
     const group = await this.groupKv(name);
     const put = this.ns.put(EtcdKeys.groupMember(name, uid)).value('');
     // Members share the group's lease so that they expire with it.
@@ -156,6 +200,92 @@ export class EtcdGroups implements Groups {
     const members = await this.members(name);
     if (members.length === 0) return [];
     return this.deps.messenger.pushToUsers(route, body, members, options.frontendType);
+  }
+
+  /** Reads the group's incarnation once for every join waiting on it (rejects "group not found"). */
+  private learnGroup(name: string): Promise<KnownGroup> {
+    let reading = this.reading.get(name);
+    if (reading === undefined) {
+      reading = this.groupKv(name).then((kv) => {
+        const known = { create: kv.create_revision, lease: kv.lease };
+        if (this.known.size >= MAX_KNOWN_GROUPS) this.known.clear();
+        this.known.set(name, known);
+        return known;
+      }).finally(() => this.reading.delete(name));
+      this.reading.set(name, reading);
+    }
+    return reading;
+  }
+
+  /**
+   * Joins of a known group arriving in the same event-loop turn go to etcd together: a room that
+   * 1,000 players join at once costs ~10 transactions, not 1,000.
+   */
+  private queueJoin(name: string, join: PendingJoin): void {
+    let queue = this.joins.get(name);
+    if (queue === undefined) {
+      this.joins.set(name, (queue = []));
+      setImmediate(() => this.flushJoins(name));
+    }
+    queue.push(join);
+  }
+
+  private flushJoins(name: string): void {
+    const queue = this.joins.get(name) ?? [];
+    this.joins.delete(name);
+    const known = this.known.get(name);
+    if (known === undefined) {
+      for (const join of queue) join.resolve('stale');
+      return;
+    }
+    // The same uid twice in one transaction would be added once and reported added twice.
+    const seen = new Set<string>();
+    const first: PendingJoin[] = [];
+    const again: PendingJoin[] = [];
+    for (const join of queue) {
+      if (seen.has(join.uid)) again.push(join);
+      else {
+        seen.add(join.uid);
+        first.push(join);
+      }
+    }
+    for (let i = 0; i < first.length; i += MAX_JOIN_BATCH) void this.commitJoins(name, known, first.slice(i, i + MAX_JOIN_BATCH));
+    for (const join of again) this.queueJoin(name, join);
+  }
+
+  /** One transaction: the group is still the one known and none of the uids is a member. */
+  private async commitJoins(name: string, known: KnownGroup, batch: readonly PendingJoin[]): Promise<void> {
+    try {
+      let cmp = this.txn().if(EtcdKeys.group(name), 'Create', '==', known.create);
+      const puts = batch.map(({ uid }) => {
+        cmp = cmp.and(EtcdKeys.groupMember(name, uid), 'Create', '==', 0);
+        const put = this.ns.put(EtcdKeys.groupMember(name, uid)).value('');
+        // Members share the group's lease so that they expire with it.
+        if (known.lease !== '0') put.lease(known.lease);
+        return put;
+      });
+      const res = await cmp.then(...puts)
+        .else(this.ns.get(EtcdKeys.group(name)), ...batch.map(({ uid }) => this.ns.get(EtcdKeys.groupMember(name, uid))))
+        .commit();
+      if (res.succeeded) {
+        for (const join of batch) join.resolve('added');
+        return;
+      }
+      const group = res.responses[0]?.response_range.kvs[0];
+      if (group === undefined || group.create_revision !== known.create) {
+        for (const join of batch) join.resolve('stale');
+      } else {
+        // Some are members already (the else branch read them): they fail, the others go again.
+        const rest = batch.filter((join, j) => {
+          const member = (res.responses[j + 1]?.response_range.kvs.length ?? 0) > 0;
+          if (member) join.resolve('exists');
+          return !member;
+        });
+        if (rest.length > 0) await this.commitJoins(name, known, rest);
+      }
+    } catch (error) {
+      for (const join of batch) join.reject(error);
+    }
   }
 
   async close(): Promise<void> {

@@ -96,6 +96,58 @@ describe('EtcdGroups', () => {
     }
   });
 
+  it('joins a known group in one etcd transaction, and notices a group deleted or recreated by another server', async () => {
+    const prefix = uniquePrefix();
+    const g = groups(prefix);
+    const other = groups(prefix);
+    await g.create('room');
+    await g.add('room', 'u1');
+    // From now on `add` is one transaction: count the requests the etcd client sends.
+    const internals = g as unknown as { ns: { if: (...args: unknown[]) => unknown }; groupKv: (name: string) => Promise<unknown> };
+    const txns = jest.spyOn(internals.ns, 'if');
+    const reads = jest.spyOn(internals, 'groupKv');
+    await g.add('room', 'u2');
+    await expect(g.add('room', 'u2')).rejects.toThrow(GroupErrorMessage.MemberAlreadyExists);
+    expect(txns).toHaveBeenCalledTimes(2);
+    // The group is checked inside the transaction, never read on its own.
+    expect(reads).not.toHaveBeenCalled();
+    txns.mockRestore();
+    reads.mockRestore();
+
+    // Recreated elsewhere with a TTL: the new members must hang on the new lease, not on no lease.
+    await other.delete('room');
+    await expect(g.add('room', 'u3')).rejects.toThrow(GroupErrorMessage.GroupNotFound);
+    await other.create('room', { ttlMs: 60_000 });
+    await g.add('room', 'u3');
+    const member = await raw.get(`${prefix}groups/room/uids/u3`).exec();
+    const group = await raw.get(`${prefix}groups/room`).exec();
+    expect(member.kvs[0]?.lease).toBe(group.kvs[0]?.lease);
+    expect(member.kvs[0]?.lease).not.toBe('0');
+    expect(await g.members('room')).toEqual(['u3']);
+  });
+
+  it('sends simultaneous joins of a known group to etcd in a few transactions, each join answered on its own', async () => {
+    const prefix = uniquePrefix();
+    const g = groups(prefix);
+    await g.create('room');
+    await g.add('room', 'first');
+    await g.add('room', 'old');
+    const internals = g as unknown as { ns: { if: (...args: unknown[]) => unknown } };
+    const txns = jest.spyOn(internals.ns, 'if');
+    const uids = Array.from({ length: 250 }, (_, i) => `u${i}`);
+    // Every join at once, plus a uid twice and one already in: those two alone fail.
+    const joins = [...uids, 'u7', 'old'];
+    const outcomes = await Promise.allSettled(joins.map((uid) => g.add('room', uid)));
+    const failed = outcomes.flatMap((o, i) => (o.status === 'rejected' ? [`${joins[i]}: ${(o.reason as Error).message}`] : []));
+    expect(failed.sort()).toEqual([`old: ${GroupErrorMessage.MemberAlreadyExists}`, `u7: ${GroupErrorMessage.MemberAlreadyExists}`]);
+    expect((await g.members('room')).sort()).toEqual(['first', 'old', ...uids].sort());
+    // 3 batches of ≤ 100 (the one holding 'old' once more without it), the second 'u7' alone (and, when it
+    // commits first, the batch holding the first 'u7' once more).
+    expect(txns.mock.calls.length).toBeGreaterThanOrEqual(5);
+    expect(txns.mock.calls.length).toBeLessThanOrEqual(6);
+    txns.mockRestore();
+  });
+
   it('rejects names and uids that are empty or contain "/"', async () => {
     const g = groups(uniquePrefix());
     await expect(g.create('a/b')).rejects.toThrow(/group name "a\/b" must not contain "\/"/);
