@@ -5,6 +5,9 @@ import type { EtcdBindingStorage } from './binding-storage';
 /** Container token of the {@link EtcdBindingStorage} (absent when `bindingStorage: false`). */
 export const BINDING_STORAGE = Symbol.for('pitaya-ts:BindingStorage');
 
+/** Told that this frontend's binding of `uid` replaced the one of `previousFrontendId`. */
+export type BindingMovedListener = (uid: string, previousFrontendId: string) => Promise<void>;
+
 /**
  * Pitaya's binding storage module, wired: on a frontend every bind writes
  * `bindings/<type>/<uid>` → this server's id and every close removes it, so pushes, kicks and the
@@ -13,6 +16,7 @@ export const BINDING_STORAGE = Symbol.for('pitaya-ts:BindingStorage');
 @injectable('Singleton')
 export class BindingStorageModule implements PitayaModule {
   private readonly unsubscribe: (() => void)[] = [];
+  private readonly movedListeners: BindingMovedListener[] = [];
 
   constructor(
     @Inject(BINDING_STORAGE) private readonly storage: EtcdBindingStorage | null,
@@ -33,7 +37,10 @@ export class BindingStorageModule implements PitayaModule {
     this.unsubscribe.push(
       this.pool.onAfterSessionBind(async (session) => {
         const uid = session.uid!;
-        await storage.putBinding(uid);
+        const previous = await storage.putBinding(uid);
+        if (previous !== undefined && previous !== this.self.id) {
+          for (const listener of this.movedListeners) await listener(uid, previous);
+        }
         // A connection that closed while the put was in flight ran its removal first: undo the put
         // unless a newer session holds the uid by now.
         if ((session as { closed?: boolean }).closed === true && this.pool.getByUid(uid) === undefined) {
@@ -45,6 +52,18 @@ export class BindingStorageModule implements PitayaModule {
         await storage.removeBinding(session.uid).catch((error: unknown) => this.log.warn({ err: error, uid: session.uid }, 'could not remove a binding'));
       }),
     );
+  }
+
+  /**
+   * Calls `listener` when a bind here took a uid over from another frontend (the previous holder
+   * comes from the binding put itself). Returns the unsubscribe function.
+   */
+  onBindingMoved(listener: BindingMovedListener): () => void {
+    this.movedListeners.push(listener);
+    return () => {
+      const at = this.movedListeners.indexOf(listener);
+      if (at >= 0) this.movedListeners.splice(at, 1);
+    };
   }
 
   async shutdown(): Promise<void> {

@@ -106,13 +106,18 @@ export class EtcdBindingStorage {
     if (this.ownsClient) this.client.close();
   }
 
-  /** Records that `uid` is connected to this frontend. */
-  async putBinding(uid: string): Promise<void> {
+  /**
+   * Records that `uid` is connected to this frontend. Resolves with the frontend the uid was bound
+   * to until now (`undefined`: none), read by the same put (etcd's `prev_kv`): the unique-session
+   * check needs no read of its own.
+   */
+  async putBinding(uid: string): Promise<string | undefined> {
     assertKeySegment('uid', uid);
     const lease = this.activeLease();
     this.held.add(uid);
     try {
-      await lease.put(this.key(this.deps.server.type, uid)).value(this.deps.server.id);
+      const previous = await lease.put(this.key(this.deps.server.type, uid)).value(this.deps.server.id).getPrevious();
+      return previous.value !== undefined && previous.value !== null && previous.value.length > 0 ? previous.value.toString() : undefined;
     } catch (e) {
       this.held.delete(uid);
       throw e;

@@ -6,14 +6,14 @@ import { BindingStorageModule } from './binding-storage.module';
 
 /**
  * Pitaya's unique session module: a uid lives in one session per frontend type. When a uid binds,
- * a local session holding it is kicked, and the frontend of the same type that held it (found
- * through the binding storage; over NATS every frontend of the type, through its bindings subject,
+ * a local session holding it is kicked, and the frontend of the same type that held it (gRPC: the
+ * previous value of this frontend's binding put, so a bind costs no extra etcd read; over NATS every frontend of the type, through its bindings subject,
  * as Pitaya does) is told to kick its session. Unlike Go Pitaya (#463), a kick that
  * fails never blocks the new login: the old session is closed instead, and remote failures are logged.
  */
 @injectable('Singleton')
 export class UniqueSessionModule implements PitayaModule, RemoteBindingListener {
-  private unsubscribe: (() => void) | undefined;
+  private readonly unsubscribe: (() => void)[] = [];
 
   constructor(
     private readonly pool: SessionPool,
@@ -27,12 +27,14 @@ export class UniqueSessionModule implements PitayaModule, RemoteBindingListener 
 
   init(): void {
     if (!this.self.frontend || !this.config.session.unique) return;
-    this.unsubscribe = this.pool.onSessionBind((session) => this.onBind(session));
+    this.unsubscribe.push(this.pool.onSessionBind((session) => this.onBind(session)));
+    // gRPC: the previous holder comes back from this frontend's binding put (no read of its own).
+    if (!this.rpc.broadcastSessionBind) this.unsubscribe.push(this.bindings.onBindingMoved((uid, holder) => this.tellPrevious(uid, holder)));
     this.remote.addBindingListener(this);
   }
 
   shutdown(): void {
-    this.unsubscribe?.();
+    for (const off of this.unsubscribe.splice(0)) off();
   }
 
   /** Another frontend bound `uid`: drop ours. */
@@ -44,19 +46,12 @@ export class UniqueSessionModule implements PitayaModule, RemoteBindingListener 
   private async onBind(session: Session): Promise<void> {
     const uid = session.uid!;
     await this.kickLocal(uid, session);
-    if (this.rpc.broadcastSessionBind) {
-      await this.rpc.broadcastSessionBind(uid).catch((error: unknown) =>
-        this.log.warn({ err: error, uid }, 'could not tell the other frontends to drop the user'));
-      return;
-    }
-    if (!this.bindings.enabled) return;
-    let holder: string;
-    try {
-      holder = await this.bindings.getUserFrontendId(uid, this.self.type);
-    } catch {
-      return; // not bound anywhere
-    }
-    if (holder === this.self.id) return;
+    await this.rpc.broadcastSessionBind?.(uid).catch((error: unknown) =>
+      this.log.warn({ err: error, uid }, 'could not tell the other frontends to drop the user'));
+  }
+
+  /** The frontend that held `uid` until this bind drops its session. */
+  private async tellPrevious(uid: string, holder: string): Promise<void> {
     await this.rpc.sessionBindRemote(holder, { uid, fid: this.self.id }).catch((error: unknown) =>
       this.log.warn({ err: error, uid, frontend: holder }, 'could not tell the previous frontend to drop the user'),
     );

@@ -46,9 +46,10 @@ describe('EtcdBindingStorage', () => {
     const prefix = uniquePrefix();
     const fe1 = await storage('fe-1', 'connector', { prefix });
     const fe2 = await storage('fe-2', 'connector', { prefix });
-    await fe1.putBinding('user-1');
-    // The user reconnects to fe-2 before fe-1 closes the old session.
-    await fe2.putBinding('user-1');
+    expect(await fe1.putBinding('user-1')).toBeUndefined();
+    // The user reconnects to fe-2 before fe-1 closes the old session: the put says who held it (unique sessions use that).
+    expect(await fe2.putBinding('user-1')).toBe('fe-1');
+    expect(await fe2.putBinding('user-1')).toBe('fe-2');
     expect(await fe1.removeBinding('user-1')).toBe(false);
     expect(await fe2.getUserFrontendId('user-1', 'connector')).toBe('fe-2');
   });
