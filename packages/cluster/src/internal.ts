@@ -47,3 +47,4 @@ export { decodeRequestMetadata, encodeRequestMetadata, MetadataKey, newRequestId
 export { startRpcClientSpan, withSpanCarrier } from './rpc/rpc-tracing';
 export { SysCaller } from './rpc/sys-caller';
 export { BackendSession, BackendSessionServices } from './session/backend-session';
+export { createStaticCodecs, type StaticCodecs } from './protos/static-codecs';

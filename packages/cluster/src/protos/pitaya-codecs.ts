@@ -1,4 +1,5 @@
 import { createProtoCodec, type ProtoCodec } from './proto-codec';
+import { createStaticCodecs } from './static-codecs';
 import type {
   BindMsg,
   KickAnswer,
@@ -18,13 +19,19 @@ import type {
   ProtoSession,
 } from './proto-types';
 
-/** One codec per Pitaya message, from the `.proto` files found by default (see `resolveProtoDir`). */
+const forwarded = createStaticCodecs();
+
+/**
+ * One codec per Pitaya message. The messages of every forwarded request (`Request`, `Response`, and their
+ * `Session`, `Msg`, `Error`) use the static codecs (same bytes, no reflection, see `static-codecs.ts`); the
+ * others the reflection codec over the `.proto` files found by default (see `resolveProtoDir`).
+ */
 export const pitayaCodecs = {
-  Request: createProtoCodec<PitayaRequest>('protos.Request'),
-  Response: createProtoCodec<PitayaResponse>('protos.Response'),
-  Error: createProtoCodec<ProtoError>('protos.Error'),
-  Session: createProtoCodec<ProtoSession>('protos.Session'),
-  Msg: createProtoCodec<ProtoMsg>('protos.Msg'),
+  Request: forwarded.Request satisfies ProtoCodec<PitayaRequest>,
+  Response: forwarded.Response satisfies ProtoCodec<PitayaResponse>,
+  Error: forwarded.Error satisfies ProtoCodec<ProtoError>,
+  Session: forwarded.Session satisfies ProtoCodec<ProtoSession>,
+  Msg: forwarded.Msg satisfies ProtoCodec<ProtoMsg>,
   Push: createProtoCodec<ProtoPush>('protos.Push'),
   BindMsg: createProtoCodec<BindMsg>('protos.BindMsg'),
   KickMsg: createProtoCodec<KickMsg>('protos.KickMsg'),

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import * as protoLoader from '@grpc/proto-loader';
 import { resolveProtoDir, type ProtoLocationOptions } from './proto-files';
 import { createProtoCodec, type ProtoCodec } from './proto-codec';
+import { createStaticCodecs } from './static-codecs';
 import type { BindMsg, KickAnswer, KickMsg, PitayaRequest, PitayaResponse, ProtoInit, ProtoPush } from './proto-types';
 
 /** Fully qualified name of Pitaya's gRPC service (paths `/protos.Pitaya/<Method>`). */
@@ -78,9 +79,11 @@ export function loadPitayaServiceDefinition(location: ProtoLocationOptions = {})
   const service = pkg[PITAYA_SERVICE_NAME] as Record<string, AnyMethod> | undefined;
   if (service === undefined) throw new Error(`pitaya.proto does not declare ${PITAYA_SERVICE_NAME}`);
   const codec = <T>(type: string): ProtoCodec<T> => createProtoCodec<T>(type, { protoDir });
-  const response = codec<PitayaResponse>('protos.Response');
+  // Call, PushToUser and SessionBindRemote carry every forwarded request and its answer: static codecs.
+  const forwarded = createStaticCodecs({ protoDir });
+  const response = forwarded.Response;
   return {
-    Call: withCodecs(service.Call, 'Call', codec<PitayaRequest>('protos.Request'), response),
+    Call: withCodecs(service.Call, 'Call', forwarded.Request, response),
     PushToUser: withCodecs(service.PushToUser, 'PushToUser', codec<ProtoPush>('protos.Push'), response),
     SessionBindRemote: withCodecs(service.SessionBindRemote, 'SessionBindRemote', codec<BindMsg>('protos.BindMsg'), response),
     KickUser: withCodecs(service.KickUser, 'KickUser', codec<KickMsg>('protos.KickMsg'), codec<KickAnswer>('protos.KickAnswer')),
