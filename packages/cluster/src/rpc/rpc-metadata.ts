@@ -28,11 +28,56 @@ export function newRequestId(): string {
   return `${REQUEST_ID_PREFIX}${requestCounter.toString(36)}`;
 }
 
+// One-entry caches: a process calls with one identity and, nearly always, one timeout. A miss only
+// recomputes (several in-process apps alternating stay correct).
+let prefixSelfId: string | undefined;
+let prefixSelfType: string | undefined;
+let prefix = '';
+let timeoutMsCached = Number.NaN;
+let timeoutJson = '';
+
+/**
+ * `JSON.stringify(s)` for a string: routes and request ids are short printable ASCII that needs no
+ * escaping, checked by a loop instead of a call into the JSON serializer.
+ */
+function jsonString(s: string): string {
+  const n = s.length;
+  if (n > 128) return JSON.stringify(s);
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) return JSON.stringify(s);
+  }
+  return `"${s}"`;
+}
+
+/** `"peer.id":…,"peer.service":…,"request.id":` for this identity. */
+function identityPrefix(self: Pick<ServerIdentity, 'id' | 'type'>): string {
+  if (self.id !== prefixSelfId || self.type !== prefixSelfType) {
+    prefixSelfId = self.id;
+    prefixSelfType = self.type;
+    prefix = `"${MetadataKey.PeerId}":${JSON.stringify(self.id)},"${MetadataKey.PeerService}":${JSON.stringify(self.type)},"${MetadataKey.RequestId}":`;
+  }
+  return prefix;
+}
+
+/** The Go duration string of `timeoutMs`, JSON-quoted. */
+function timeoutValue(timeoutMs: number): string {
+  if (timeoutMs !== timeoutMsCached) {
+    timeoutJson = JSON.stringify(formatGoDuration(timeoutMs));
+    timeoutMsCached = timeoutMs;
+  }
+  return timeoutJson;
+}
+
 /**
  * The JSON `metadata` of an outgoing `protos.Request`: the caller's propagated values, then the keys
  * Go Pitaya requires (`peer.id`, `peer.service`; an empty map makes a Go server answer "no context
  * found"), `reqTimeout` as a Go duration string (a Go server type-asserts it as a string), and
  * `req-start-time` in Unix nanoseconds written as an integer literal (it exceeds JS's safe integers).
+ *
+ * Built as one template string per call (the identity prefix and the duration are cached): this runs
+ * for every forwarded request. Only propagated values (tracing on, or an app's propagated context) go
+ * through an object and `JSON.stringify`.
  */
 export function encodeRequestMetadata(
   self: Pick<ServerIdentity, 'id' | 'type'>,
@@ -41,16 +86,20 @@ export function encodeRequestMetadata(
   propagated?: Readonly<Record<string, unknown>>,
   requestId: string = newRequestId(),
 ): Buffer {
+  const head = propagated === undefined ? '{' : propagatedHead(propagated);
+  // Date.now() is whole milliseconds: its nanoseconds are its digits followed by six zeros.
+  return Buffer.from(
+    `${head}${identityPrefix(self)}${jsonString(requestId)},"${MetadataKey.Route}":${jsonString(route)},"${MetadataKey.Timeout}":${timeoutValue(timeoutMs)},"${MetadataKey.StartTime}":${Date.now()}000000}`,
+    'utf8',
+  );
+}
+
+/** `{` followed by the propagated values (our own keys left out) and a comma when there are any. */
+function propagatedHead(propagated: Readonly<Record<string, unknown>>): string {
   const values: Record<string, unknown> = {};
-  if (propagated) for (const [key, value] of Object.entries(propagated)) if (!OWN_KEYS.has(key)) values[key] = value;
-  values[MetadataKey.PeerId] = self.id;
-  values[MetadataKey.PeerService] = self.type;
-  values[MetadataKey.RequestId] = requestId;
-  values[MetadataKey.Route] = route;
-  values[MetadataKey.Timeout] = formatGoDuration(timeoutMs);
+  for (const [key, value] of Object.entries(propagated)) if (!OWN_KEYS.has(key)) values[key] = value;
   const json = JSON.stringify(values);
-  const nanoseconds = BigInt(Date.now()) * 1_000_000n;
-  return Buffer.from(`${json.slice(0, -1)},"${MetadataKey.StartTime}":${nanoseconds}}`, 'utf8');
+  return json === '{}' ? '{' : `${json.slice(0, -1)},`;
 }
 
 /** Parses incoming metadata; anything that is not a JSON object (or is empty) gives `{}`. */

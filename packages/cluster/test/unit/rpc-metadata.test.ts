@@ -1,4 +1,6 @@
+import fc from 'fast-check';
 import { type ServerInfo } from '@pitaya-ts/cluster';
+import { formatGoDuration } from '@pitaya-ts/core';
 import { decodeRequestMetadata, encodeRequestMetadata, grpcAddressOf, resolveClusterConfig } from '@pitaya-ts/cluster/internal';
 
 describe('RPC request metadata (what a Go server needs)', () => {
@@ -14,6 +16,40 @@ describe('RPC request metadata (what a Go server needs)', () => {
   it('formats per-call timeouts like Go (1m30s, 250ms)', () => {
     expect(JSON.parse(encodeRequestMetadata({ id: 'a', type: 'b' }, 'r', 90_000).toString()).reqTimeout).toBe('1m30s');
     expect(JSON.parse(encodeRequestMetadata({ id: 'a', type: 'b' }, 'r', 250).toString()).reqTimeout).toBe('250ms');
+  });
+
+  it('writes exactly what the object-and-JSON.stringify encoding wrote, for any identity, route, timeout and propagated values', () => {
+    // The encoding before the cached template-string fast path, kept as the reference.
+    const OWN = new Set(['peer.id', 'peer.service', 'request.id', 'req-route', 'reqTimeout', 'req-start-time']);
+    const reference = (self: { id: string; type: string }, route: string, timeoutMs: number, propagated: Record<string, unknown> | undefined, requestId: string): string => {
+      const values: Record<string, unknown> = {};
+      if (propagated) for (const [key, value] of Object.entries(propagated)) if (!OWN.has(key)) values[key] = value;
+      values['peer.id'] = self.id;
+      values['peer.service'] = self.type;
+      values['request.id'] = requestId;
+      values['req-route'] = route;
+      values.reqTimeout = formatGoDuration(timeoutMs);
+      const json = JSON.stringify(values);
+      return `${json.slice(0, -1)},"req-start-time":${BigInt(Date.now()) * 1_000_000n}}`;
+    };
+    const now = jest.spyOn(Date, 'now');
+    try {
+      const text = fc.string({ unit: 'binary', maxLength: 20 });
+      const identity = fc.record({ id: text, type: text });
+      const propagated = fc.option(fc.dictionary(fc.oneof(text, fc.constantFrom('peer.id', 'reqTimeout', 'otel-span')), fc.jsonValue(), { maxKeys: 4 }), { nil: undefined });
+      fc.assert(
+        fc.property(fc.array(fc.tuple(identity, text, fc.oneof(fc.constant(5000), fc.integer({ min: 0, max: 10_000_000 })), propagated, text), { minLength: 1, maxLength: 4 }), fc.integer({ min: 1, max: 4_000_000_000_000 }), (calls, nowMs) => {
+          now.mockReturnValue(nowMs);
+          // Several calls in a row exercise the identity and timeout caches, hits and misses alike.
+          for (const [self, route, timeoutMs, values, requestId] of calls) {
+            expect(encodeRequestMetadata(self, route, timeoutMs, values, requestId).toString()).toBe(reference(self, route, timeoutMs, values, requestId));
+          }
+        }),
+        { numRuns: 300 },
+      );
+    } finally {
+      now.mockRestore();
+    }
   });
 
   it('reads empty, invalid or polluting metadata as an empty context', () => {
