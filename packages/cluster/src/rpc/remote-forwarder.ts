@@ -50,7 +50,8 @@ export class RemoteForwarder implements Forwarder {
     try {
       response = await this.rpc.call(server.id, {
         type: RPCType.Sys,
-        session: { id: session.id, uid: session.uid ?? '', data: Buffer.from(session.encodedData()) },
+        // The session data's bytes are cached with its JSON (SessionData.encodedDataBytes): no copy per request.
+        session: { id: session.id, uid: session.uid ?? '', data: session.encodedDataBytes() },
         msg: { id: message.id, route: fullRoute, data: payload, type: notify ? MsgType.MsgNotify : MsgType.MsgRequest },
         frontendID: this.self.id,
         metadata: encodeRequestMetadata(this.self, fullRoute, timeoutMs, span && withSpanCarrier(span)),

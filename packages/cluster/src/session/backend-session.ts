@@ -63,7 +63,7 @@ export class BackendSession extends SessionData implements Session {
 
   async pushToFront(): Promise<void> {
     this.requireFrontend();
-    await this.services.sys.call(this.frontendId, SysRoute.PushSession, encodeSession({ id: this.id, uid: this.uid ?? '', data: Buffer.from(this.encodedData()) }));
+    await this.services.sys.call(this.frontendId, SysRoute.PushSession, encodeSession({ id: this.id, uid: this.uid ?? '', data: this.encodedDataBytes() }));
   }
 
   async kick(): Promise<void> {

@@ -55,10 +55,18 @@ export interface Session {
   setEncodedData(json: string | Uint8Array): void;
 }
 
+/** UTF-8 of `{}`, the data of most sessions: shared, never written to. */
+const EMPTY_OBJECT_JSON = '{}';
+const EMPTY_OBJECT_BYTES = Buffer.from(EMPTY_OBJECT_JSON, 'utf8');
+
 /** Data handling shared by frontend and backend sessions. */
 export abstract class SessionData {
   private values: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
-  private encoded: string | undefined = '{}';
+  private encoded: string | undefined = EMPTY_OBJECT_JSON;
+  // The UTF-8 bytes of `bytesOf` (the last encodedData() they were made from): a forwarded request carries
+  // them, and most sessions' data does not change between requests.
+  private bytes: Buffer = EMPTY_OBJECT_BYTES;
+  private bytesOf: string = EMPTY_OBJECT_JSON;
 
   get<T = unknown>(key: string): T | undefined {
     return this.values[key] as T | undefined;
@@ -81,7 +89,7 @@ export abstract class SessionData {
 
   clear(): void {
     this.values = Object.create(null) as Record<string, unknown>;
-    this.encoded = '{}';
+    this.encoded = EMPTY_OBJECT_JSON;
   }
 
   data(): Record<string, unknown> {
@@ -102,7 +110,27 @@ export abstract class SessionData {
     return this.encoded;
   }
 
+  /**
+   * {@link encodedData} as UTF-8 bytes, made once per change of the data (the cache follows
+   * `encodedData()`, so every mutation invalidates it). Shared: callers must not write into it.
+   * @internal For the cluster's forwarding path.
+   */
+  encodedDataBytes(): Buffer {
+    const text = this.encodedData();
+    if (text !== this.bytesOf) {
+      this.bytes = text === EMPTY_OBJECT_JSON ? EMPTY_OBJECT_BYTES : Buffer.from(text, 'utf8');
+      this.bytesOf = text;
+    }
+    return this.bytes;
+  }
+
   setEncodedData(json: string | Uint8Array): void {
+    if (typeof json !== 'string' && json.length === 2 && json[0] === 0x7b && json[1] === 0x7d) {
+      // `{}`, what every forwarded request of a session without data carries: nothing to parse.
+      this.values = Object.create(null) as Record<string, unknown>;
+      this.encoded = EMPTY_OBJECT_JSON;
+      return;
+    }
     const text = typeof json === 'string' ? json : Buffer.from(json.buffer, json.byteOffset, json.byteLength).toString('utf8');
     if (text.length === 0) return;
     const parsed = parseUntrustedJson(text);
