@@ -57,10 +57,9 @@ function varintBytes(n: number): number {
   return bytes;
 }
 
-/** Response packet: header, flag 0x04, id varint, data, in one allocation. */
-function responsePacket(id: number, data: Uint8Array): Buffer {
-  const length = 1 + varintBytes(id) + data.length;
-  const out = Buffer.allocUnsafe(4 + length);
+/** Writes a response packet's header, flag 0x04 and id varint into `out`; returns where the data goes. */
+function writeResponseHead(out: Buffer, id: number, dataLength: number): number {
+  const length = 1 + varintBytes(id) + dataLength;
   out[0] = PacketType.Data;
   out[1] = length >>> 16;
   out[2] = (length >>> 8) & 0xff;
@@ -73,7 +72,13 @@ function responsePacket(id: number, data: Uint8Array): Buffer {
     v = Math.floor(v / 0x80);
   }
   out[at++] = v;
-  out.set(data, at);
+  return at;
+}
+
+/** Response packet: header, flag 0x04, id varint, data, in one allocation. */
+function responsePacket(id: number, data: Uint8Array): Buffer {
+  const out = Buffer.allocUnsafe(5 + varintBytes(id) + data.length);
+  out.set(data, writeResponseHead(out, id, data.length));
   return out;
 }
 
@@ -84,21 +89,8 @@ function responsePacket(id: number, data: Uint8Array): Buffer {
 function jsonEchoPacket(id: number, body: Buffer, start: number): Buffer {
   const text = JSON.stringify(JSON.parse(body.toString('utf8', start)));
   const textBytes = Buffer.byteLength(text);
-  const length = 1 + varintBytes(id) + textBytes;
-  const out = Buffer.allocUnsafe(4 + length);
-  out[0] = PacketType.Data;
-  out[1] = length >>> 16;
-  out[2] = (length >>> 8) & 0xff;
-  out[3] = length & 0xff;
-  out[4] = 0x04;
-  let at = 5;
-  let v = id;
-  while (v >= 0x80) {
-    out[at++] = (v % 0x80) | 0x80;
-    v = Math.floor(v / 0x80);
-  }
-  out[at++] = v;
-  out.write(text, at, 'utf8');
+  const out = Buffer.allocUnsafe(5 + varintBytes(id) + textBytes);
+  out.write(text, writeResponseHead(out, id, textBytes), 'utf8');
   return out;
 }
 
