@@ -261,8 +261,12 @@ describe.each(TRANSPORTS)('Pitaya e2e cases over %s and etcd', (transport) => {
     await waitFor(async () => (await request(u0, 'game.testsvc.serverid', '')).length > 0, { timeoutMs: 5000 });
     expect(await request(u0, 'connector.testsvc.testbindid', 'u0')).toBe('ack');
     expect(await request(u1, 'connector.testsvc.testbindid', 'u1')).toBe('ack');
-    const ids = (await Promise.all([u0, u0, u0, u1, u1, u1].map((c) => request(c, 'game.testsvc.serverid', '')))).map((r) => (JSON.parse(r) as { id: string }).id);
     const allGames = [game.id, 'game-a', 'game-b'].sort();
+    const serverOf = async (c: Awaited<ReturnType<typeof connect>>): Promise<string> => (JSON.parse(await request(c, 'game.testsvc.serverid', '')) as { id: string }).id;
+    // The strategy sees the servers the frontend has discovered: wait until its etcd watch has all three
+    // (the two new game servers registered a moment ago), then the routing must be stable.
+    await waitFor(async () => (await serverOf(u0)) === allGames[0] && (await serverOf(u1)) === allGames[1], { timeoutMs: 10_000, message: 'frontend discovered the three game servers' });
+    const ids = await Promise.all([u0, u0, u0, u1, u1, u1].map(serverOf));
     expect(ids).toEqual([allGames[0], allGames[0], allGames[0], allGames[1], allGames[1], allGames[1]]);
   }, 30_000);
 });
