@@ -1,28 +1,12 @@
 import { encodeMessagePacket, encodePacket, HANDSHAKE_ACK_PACKET, MessageType, PacketType, utf8Encode, decodeMessage } from '@pitaya-ts/protocol';
 import {
-  Context, Handler, Route, METRICS_REPORTER, Module, NoopMetricsReporter, Pitaya, createLogger, rateLimiting, tcp, withWrappers,
+  METRICS_REPORTER, Module, NoopMetricsReporter, Pitaya, createLogger, rateLimiting, tcp, withWrappers,
   type PitayaApplication,
 } from '@pitaya-ts/core';
+import { waitFor } from '@pitaya-ts/testing';
 import { FakeAcceptor } from '../support/fake-acceptor';
 import { RawClient } from '../support/raw-client';
-
-let release: (() => void) | undefined;
-let handled = 0;
-
-@Handler('svc')
-class SvcHandler {
-  @Route()
-  async block(): Promise<unknown> {
-    handled++;
-    await new Promise<void>((resolve) => (release = resolve));
-    return {};
-  }
-  @Route()
-  echo(_ctx: Context, body: unknown): unknown {
-    handled++;
-    return body;
-  }
-}
+import { BlockingHandler, blocking, releaseBlocked } from '../support/blocking-handler';
 
 class CountingMetrics extends NoopMetricsReporter {
   rateLimitedCount = 0;
@@ -32,7 +16,7 @@ class CountingMetrics extends NoopMetricsReporter {
 }
 const metrics = new CountingMetrics();
 
-@Module({ handlers: [SvcHandler], providers: [{ provide: METRICS_REPORTER, useValue: metrics }] })
+@Module({ handlers: [BlockingHandler], providers: [{ provide: METRICS_REPORTER, useValue: metrics }] })
 class AppModule {}
 
 const request = (id: number, route = 'connector.svc.echo'): Uint8Array =>
@@ -46,18 +30,18 @@ describe('flow control', () => {
       config: { buffer: { handler: { sessionQueue: 3 } } },
     });
     await app.start();
-    handled = 0;
+    blocking.handled = 0;
     const connection = acceptor.connect();
     connection.deliver(encodePacket(PacketType.Handshake, utf8Encode('{}')));
     connection.deliver(HANDSHAKE_ACK_PACKET);
     connection.deliver(request(1, 'connector.svc.block'));
     for (let id = 2; id <= 4; id++) connection.deliver(request(id));
     expect(connection.paused).toBe(true);
-    expect(handled).toBe(1);
-    release!();
+    expect(blocking.handled).toBe(1);
+    releaseBlocked();
     await new Promise((r) => setTimeout(r, 20));
     expect(connection.paused).toBe(false);
-    expect(handled).toBe(4);
+    expect(blocking.handled).toBe(4);
     const ids = connection.writtenOfType(PacketType.Data).map((p) => decodeMessage(p.subarray(4)).id);
     expect(ids).toEqual([1, 2, 3, 4]);
     await app.close();
@@ -110,14 +94,15 @@ describe('graceful close', () => {
     const port = app.listening[0]!.port;
     const client = await RawClient.tcp(port);
     await client.handshake();
-    release = undefined;
+    blocking.release = undefined;
     const id = client.sendRequest('connector.svc.block', {});
-    while (!release) await new Promise((r) => setTimeout(r, 5));
+    await waitFor(() => blocking.release !== undefined, { message: 'block entered' });
     const closing = app.close();
-    await new Promise((r) => setTimeout(r, 20));
+    // Closing stops the listener first: poll until a new connection is refused.
+    await waitFor(() => RawClient.tcp(port).then((c) => (c.close(), false), () => true), { message: 'listener stopped' });
     await expect(RawClient.tcp(port)).rejects.toThrow();
     expect(client.closed).toBe(false);
-    (release as () => void)();
+    releaseBlocked();
     const reply = await client.nextMessage((m) => m.id === id);
     expect(reply.error).toBe(false);
     await client.waitClosed();

@@ -2,30 +2,13 @@ import * as net from 'node:net';
 import { WebSocket } from 'ws';
 import { encodeMessagePacket, encodePacket, HANDSHAKE_ACK_PACKET, MessageType, PacketType, utf8Encode } from '@pitaya-ts/protocol';
 import {
-  Handler, METRICS_REPORTER, Module, NoopMetricsReporter, Pitaya, createLogger, type PitayaConfigInput, Route, type RefusalReason,
+  METRICS_REPORTER, Module, NoopMetricsReporter, Pitaya, createLogger, type PitayaConfigInput, type RefusalReason,
 } from '@pitaya-ts/core';
 import { waitFor } from '@pitaya-ts/testing';
 import { FakeAcceptor } from '../support/fake-acceptor';
 import { RawClient } from '../support/raw-client';
+import { BlockingHandler, blocking, releaseBlocked } from '../support/blocking-handler';
 import { startApp } from '../support/app';
-
-let release: (() => void) | undefined;
-let handled = 0;
-
-@Handler('svc')
-class SvcHandler {
-  @Route()
-  async block(): Promise<unknown> {
-    handled++;
-    await new Promise<void>((resolve) => (release = resolve));
-    return {};
-  }
-  @Route()
-  echo(_ctx: unknown, body: unknown): unknown {
-    handled++;
-    return body;
-  }
-}
 
 class CountingMetrics extends NoopMetricsReporter {
   readonly refusals: RefusalReason[] = [];
@@ -40,7 +23,7 @@ class CountingMetrics extends NoopMetricsReporter {
 
 async function start(config: PitayaConfigInput) {
   const metrics = new CountingMetrics();
-  @Module({ handlers: [SvcHandler], providers: [{ provide: METRICS_REPORTER, useValue: metrics }] })
+  @Module({ handlers: [BlockingHandler], providers: [{ provide: METRICS_REPORTER, useValue: metrics }] })
   class AppModule {}
   const { app, tcpPort, wsPort } = await startApp(AppModule, { config });
   return { app, tcpPort, wsPort, metrics };
@@ -173,7 +156,7 @@ describe('per-session queue bounded by bytes', () => {
   it('stops reading a session once its queued bodies reach buffer.handler.sessionQueueBytes', async () => {
     const acceptor = new FakeAcceptor();
     const metrics = new CountingMetrics();
-    @Module({ handlers: [SvcHandler], providers: [{ provide: METRICS_REPORTER, useValue: metrics }] })
+    @Module({ handlers: [BlockingHandler], providers: [{ provide: METRICS_REPORTER, useValue: metrics }] })
     class AppModule {}
     const app = await Pitaya.create(AppModule, {
       serverType: 'connector', acceptors: [acceptor], logger: createLogger({ level: 'silent' }), env: {},
@@ -181,7 +164,7 @@ describe('per-session queue bounded by bytes', () => {
     });
     await app.start();
     try {
-      handled = 0;
+      blocking.handled = 0;
       const connection = acceptor.connect();
       connection.deliver(encodePacket(PacketType.Handshake, utf8Encode('{}')));
       connection.deliver(HANDSHAKE_ACK_PACKET);
@@ -192,8 +175,8 @@ describe('per-session queue bounded by bytes', () => {
       expect(connection.paused).toBe(false); // 2 messages, ~8 kB
       connection.deliver(encodeMessagePacket({ type: MessageType.Request, id: 4, route: 'connector.svc.echo', data: big }));
       expect(connection.paused).toBe(true); // 3 messages (far below the count limit), ~12 kB
-      release!();
-      await waitFor(() => handled === 4);
+      releaseBlocked();
+      await waitFor(() => blocking.handled === 4);
       await waitFor(() => !connection.paused);
     } finally {
       await app.close();
