@@ -10,8 +10,10 @@ import type { ServerProcess } from '@pitaya-ts/testing';
 import { startE2eServer } from '../support/e2e-server';
 import { startTransport, TRANSPORTS, type TransportHarness } from '../support/transports';
 
+/** Lease TTL of the servers in this suite. */
+const TTL_MS = 3000;
 const SHORT_TTL = {
-  PITAYA_CLUSTER_SD_ETCD_HEARTBEAT_TTL: '3s',
+  PITAYA_CLUSTER_SD_ETCD_HEARTBEAT_TTL: `${TTL_MS / 1000}s`,
   PITAYA_CLUSTER_RPC_CLIENT_GRPC_REQUESTTIMEOUT: '4s',
   PITAYA_CLUSTER_RPC_CLIENT_NATS_REQUESTTIMEOUT: '4s',
 };
@@ -87,8 +89,9 @@ describe.each(TRANSPORTS)('faults over %s', (transport) => {
     await waitFor(async () => (await outcome(client.request('game.testsvc.serverid'))).ok, { timeoutMs: 10_000 });
 
     await etcd.kill();
-    // Longer than the TTL: nothing expires while etcd is down, and what is known keeps working.
-    await new Promise((r) => setTimeout(r, 4000));
+    // The outage itself, not a wait for an event: it must outlast the lease TTL, to show that nothing
+    // expires while etcd is down and that what is known keeps working.
+    await new Promise((r) => setTimeout(r, TTL_MS + 1000));
     expect(await client.request('game.testsvc.serverid')).toEqual({ id: backend.id });
 
     await etcd.restart();
