@@ -9,6 +9,7 @@ import type { BindMsg, KickAnswer, KickMsg, PitayaRequest, PitayaResponse, Proto
 import { ServerHealth } from '../router/server-health';
 import type { ServerInfo } from '../server-info';
 import { grpcAddressOf } from './grpc-address';
+import { CLIENT_FLOW_CONTROL_OPTIONS } from './grpc-flow-control';
 import { clientCredentials } from './grpc-tls';
 import { fromGrpcError } from './rpc-errors';
 
@@ -27,6 +28,8 @@ const CHANNEL_OPTIONS: grpc.ChannelOptions = {
   // A restarted peer at the same address is reconnected within seconds, not after grpc's 2 min cap.
   'grpc.initial_reconnect_backoff_ms': 500,
   'grpc.max_reconnect_backoff_ms': 5000,
+  // Many concurrent replies on one connection must not wait on a 64 KiB window (see grpc-flow-control).
+  ...CLIENT_FLOW_CONTROL_OPTIONS,
 };
 
 /** How long a probe of a suspect server waits for its channel to connect. */

@@ -6,6 +6,7 @@ import type { ClusterConfig } from '../cluster-config';
 import { loadPitayaServiceDefinition } from '../protos/pitaya-service';
 import type { BindMsg, KickAnswer, KickMsg, PitayaRequest, PitayaResponse, ProtoInit, ProtoPush } from '../protos/proto-types';
 import { defaultAdvertisedHost, GrpcMetadataKey } from './grpc-address';
+import { raiseServerWindows } from './grpc-flow-control';
 import { serverCredentials } from './grpc-tls';
 import { RemoteService } from './remote-service';
 
@@ -62,6 +63,8 @@ export class GrpcRpcServer implements PitayaModule {
         else resolve(bound);
       });
     });
+    // Before any peer can know the address (it is advertised after init), so every session gets it.
+    if (!raiseServerWindows(server)) this.log.warn('grpc-js internals changed: gRPC connections keep the default 64 KiB receive window');
     this.server = server;
     this.log.info({ host: listenHost, port: this.boundPort, tls: Boolean(tls.cert) }, 'gRPC server listening');
   }
