@@ -22,6 +22,8 @@ export * from './dispatch/forwarder';
 export * from './dispatch/route';
 export * from './dispatch/route-invoker';
 export { StandaloneRpcClient } from './rpc/rpc-client';
+export { measuresMessages } from './metrics/measures-messages';
+export { contextWithLazyPropagated } from './context/lazy-context';
 export * from './serialize/safe-json';
 export * from './session/local-user-messenger';
 export * from './dispatch/session-inbox';

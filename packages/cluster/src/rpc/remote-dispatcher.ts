@@ -1,6 +1,6 @@
 import { injectable } from 'inversify';
-import { badRequest, Context, ErrorCode, Inject, LOGGER, METRICS_REPORTER, notFound, PitayaError, RouteTable, SERVER_INFO, TRACER, type Logger, type MetricsReporter, type RouteEntry, type ServerIdentity, type Tracer, type TraceSpan } from '@pitaya-ts/core';
-import { invokeRoute, parseRoute, UNKNOWN_ROUTE } from '@pitaya-ts/core/internal';
+import { badRequest, ErrorCode, Inject, LOGGER, METRICS_REPORTER, notFound, PitayaError, RouteTable, SERVER_INFO, TRACER, type Logger, type MetricsReporter, type RouteEntry, type ServerIdentity, type Tracer, type TraceSpan } from '@pitaya-ts/core';
+import { contextWithLazyPropagated, invokeRoute, measuresMessages, parseRoute, UNKNOWN_ROUTE } from '@pitaya-ts/core/internal';
 import { MsgType, RPCType, type PitayaRequest, type PitayaResponse, type ProtoInit } from '../protos/proto-types';
 import { BackendSession, BackendSessionServices } from '../session/backend-session';
 import { toProtoError } from './rpc-errors';
@@ -18,6 +18,8 @@ const NO_DATA = Buffer.alloc(0);
 export class RemoteDispatcher {
   /** A reporter wants `handler_delay_ns` (checked once: otherwise nothing is timed). */
   private readonly timesDelay: boolean;
+  /** A reporter records handled messages: without one, no clock read and no record per call. */
+  private readonly measures: boolean;
 
   constructor(
     private readonly routes: RouteTable,
@@ -28,6 +30,7 @@ export class RemoteDispatcher {
     @Inject(TRACER) private readonly tracer: Tracer,
   ) {
     this.timesDelay = typeof metrics.handlerDelay === 'function';
+    this.measures = measuresMessages(metrics);
   }
 
   /**
@@ -35,18 +38,20 @@ export class RemoteDispatcher {
    * waited in a queue before coming here (NATS); -1 means it came straight in (gRPC).
    */
   async call(request: PitayaRequest, arrivedAt = -1): Promise<ProtoInit<PitayaResponse>> {
-    const startedAt = performance.now();
+    const startedAt = this.measures ? performance.now() : 0;
     const route = request.msg?.route ?? '';
-    const metadata = decodeRequestMetadata(request.metadata);
+    // Decoded here only for a span; otherwise on the context's first read of a propagated value.
+    const metadata = this.tracer.enabled ? decodeRequestMetadata(request.metadata) : undefined;
     // Only routes of this server's table name metrics and spans: the caller chose the string.
     const entry = this.entryOf(request);
     // A forwarded client message: Pitaya's handler delay, `remote` (it came from another server).
     if (this.timesDelay && request.type === RPCType.Sys) {
       this.metrics.handlerDelay!(entry?.route ?? UNKNOWN_ROUTE, 'remote', arrivedAt < 0 ? 0 : startedAt - arrivedAt);
     }
-    const span = this.tracer.enabled ? this.startSpan(entry?.route ?? UNKNOWN_ROUTE, metadata, request) : undefined;
+    const span = metadata !== undefined ? this.startSpan(entry?.route ?? UNKNOWN_ROUTE, metadata, request) : undefined;
+    const propagated = metadata !== undefined ? () => metadata : () => decodeRequestMetadata(request.metadata);
     try {
-      const work = (): Promise<Uint8Array> => (request.type === RPCType.Sys ? this.sys(request, entry, metadata) : this.user(request, entry, metadata));
+      const work = (): Promise<Uint8Array> => (request.type === RPCType.Sys ? this.sys(request, entry, propagated) : this.user(request, entry, propagated));
       const data = await (span === undefined ? work() : span.run(work));
       span?.end();
       this.report(entry, startedAt);
@@ -83,7 +88,7 @@ export class RemoteDispatcher {
     }, metadata[OTEL_SPAN_KEY], { route: request.msg?.route ?? name, session: s?.id, uid: s?.uid || undefined });
   }
 
-  private async sys(request: PitayaRequest, entry: RouteEntry | undefined, metadata: Record<string, unknown>): Promise<Uint8Array> {
+  private async sys(request: PitayaRequest, entry: RouteEntry | undefined, metadata: () => Record<string, unknown>): Promise<Uint8Array> {
     const msg = request.msg;
     if (!msg) throw badRequest('invalid rpc: the request has no message');
     if (!entry) throw notFound(`pitaya/handler: ${msg.route} not found`);
@@ -91,12 +96,12 @@ export class RemoteDispatcher {
     if (!notify && entry.notify) throw badRequest('tried to request a notify route');
     const s = request.session;
     const session = new BackendSession(s?.id ?? 0, s?.uid ?? '', s?.data ?? NO_DATA, request.frontendID, this.sessions);
-    const ctx = new Context(session, entry.route, msg.id, notify, metadata);
+    const ctx = contextWithLazyPropagated(session, entry.route, msg.id, notify, metadata);
     const reply = await invokeRoute(entry, ctx, msg.data);
     return notify ? ACK : (reply ?? NO_DATA);
   }
 
-  private async user(request: PitayaRequest, entry: RouteEntry | undefined, metadata: Record<string, unknown>): Promise<Uint8Array> {
+  private async user(request: PitayaRequest, entry: RouteEntry | undefined, metadata: () => Record<string, unknown>): Promise<Uint8Array> {
     const msg = request.msg;
     if (!msg) throw badRequest('invalid rpc: the request has no message');
     if (!entry) {
@@ -105,11 +110,12 @@ export class RemoteDispatcher {
     }
     // A user RPC carries no client session; its frontend (if the caller is one) is known, though.
     const session = new BackendSession(0, '', NO_DATA, '', this.sessions);
-    const ctx = new Context(session, entry.route, 0, false, metadata);
+    const ctx = contextWithLazyPropagated(session, entry.route, 0, false, metadata);
     return (await invokeRoute(entry, ctx, msg.data)) ?? NO_DATA;
   }
 
   private report(entry: RouteEntry | undefined, startedAt: number, error?: unknown): void {
+    if (!this.measures) return;
     this.metrics.messageHandled({
       route: entry?.route ?? UNKNOWN_ROUTE,
       type: 'rpc',

@@ -15,6 +15,14 @@ class RoomHandler {
     await ctx.session.push('onJoined', { you: body.name });
     return { joined: body.name, frontend: ctx.session.frontendId.length > 0 };
   }
+
+  /** What the frontend propagated with the forwarded request (decoded on first read), plus a value set here. */
+  @Route()
+  origin(ctx: Context): unknown {
+    ctx.set('hop', 'backend');
+    const values = ctx.propagatedValues();
+    return { service: ctx.get('peer.service'), route: values['req-route'], hop: values['hop'], hasRequestId: typeof ctx.get('request.id') === 'string' };
+  }
 }
 @Remote('room')
 class RoomRemote {
@@ -63,6 +71,7 @@ describe.each(TRANSPORTS)('cluster in one process: frontend + backend over real 
     client.on('onJoined', (b) => pushes.push(b));
     expect(await client.request('room.room.join', { name: 'ana' })).toEqual({ joined: 'ana', frontend: true });
     expect(await client.request('connector.entry.whoami')).toEqual({ uid: 'ana', room: 'lobby' });
+    expect(await client.request('room.room.origin')).toEqual({ service: 'connector', route: 'room.room.origin', hop: 'backend', hasRequestId: true });
     await waitFor(() => pushes.length === 1);
     expect(pushes).toEqual([{ you: 'ana' }]);
     expect(await frontend.rpc('room.room.members', { room: 'x' })).toEqual({ room: 'x', members: ['a', 'b'] });

@@ -8,6 +8,8 @@ import type { Session } from '../session/session';
  */
 export class Context {
   private propagated: Record<string, unknown> | undefined;
+  /** Where the propagated values come from until first read (see {@link contextWithLazyPropagated}). */
+  private source: (() => Record<string, unknown>) | undefined;
 
   constructor(
     /** The client's session (a backend copy on backends; an empty one for user RPCs). */
@@ -25,16 +27,25 @@ export class Context {
 
   /** A propagated value (e.g. `peer.id` of the calling server). */
   get<T = unknown>(key: string): T | undefined {
-    return this.propagated?.[key] as T | undefined;
+    return this.values()?.[key] as T | undefined;
   }
 
   /** Sets a value that travels with every RPC made from this context (Pitaya's `AddToPropagateCtx`). */
   set(key: string, value: unknown): void {
-    (this.propagated ??= {})[key] = value;
+    (this.values() ?? (this.propagated = {}))[key] = value;
   }
 
   /** All propagated values (a copy). */
   propagatedValues(): Record<string, unknown> {
-    return { ...this.propagated };
+    return { ...this.values() };
+  }
+
+  private values(): Record<string, unknown> | undefined {
+    const source = this.source;
+    if (source !== undefined) {
+      this.source = undefined;
+      this.propagated = source();
+    }
+    return this.propagated;
   }
 }

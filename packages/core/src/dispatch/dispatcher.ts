@@ -8,7 +8,8 @@ import { FORWARDER, METRICS_REPORTER, PITAYA_CONFIG, SERVER_INFO } from '../cont
 import { TRACER, type Tracer, type TraceSpan } from '../metrics/tracer';
 import { badRequest, ErrorCode, notFound, PitayaError } from '../errors/pitaya-error';
 import { LOGGER, type Logger } from '../logger';
-import { NoopMetricsReporter, type MetricsReporter } from '../metrics/metrics-reporter';
+import { measuresMessages } from '../metrics/measures-messages';
+import type { MetricsReporter } from '../metrics/metrics-reporter';
 import type { ServerIdentity } from '../server-identity';
 import type { Forwarder } from './forwarder';
 import { parseRoute } from './route';
@@ -52,9 +53,8 @@ export class Dispatcher {
     this.queueLimit = config.buffer.handler.sessionQueue;
     this.queueByteLimit = config.buffer.handler.sessionQueueBytes;
     this.timesDelay = typeof metrics.handlerDelay === 'function';
-    // Exactly the default: a reporter extending NoopMetricsReporter to override a few methods measures.
     // A handler-delay reporter needs the start time too, even one built on the no-op's prototype.
-    this.measures = this.timesDelay || Object.getPrototypeOf(metrics) !== NoopMetricsReporter.prototype;
+    this.measures = measuresMessages(metrics);
     this.localPrefix = `${server.type}.`;
   }
 
