@@ -15,7 +15,7 @@ export function estimatePlanMs(plan: BenchPlan, profile: boolean): number {
   const extras = window + connect(plan.calibrationCase.clients) + forwarded + window + connect(plan.compressionClients) + plan.bootRuns * 700 + (profile ? window + connect(plan.profileClients) + 2000 : 0);
   const clusterBroadcast = 2 * (window + connect(plan.clusterBroadcastMembers) + 2 * plan.primeMs + 4000);
   const goalPass =
-    2 * (1000 + 2 * plan.primeMs + 500 + plan.roomSizes.length * (window + connect(plan.broadcastMembers))) +
+    2 * (1000 + 2 * plan.primeMs + 500 + plan.roomSizes.length * (window + connect(plan.broadcastMembers)) + openWindow + connect(plan.openClients)) +
     2 * plan.echoCases.slice(0, 4).reduce((sum, c) => sum + window + connect(c.clients), 0) +
     2 * (plan.clusterClients.reduce((sum, c) => sum + window + connect(c), 0) + 3000 + plan.primeMs + 500);
   return 3 * perTarget + starts + extras + clusterBroadcast + plan.goalRepeats * goalPass;

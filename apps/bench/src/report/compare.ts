@@ -2,14 +2,16 @@ import type { TargetId } from '../targets/target';
 import type { RunRecord, ScenarioId } from './report-types';
 
 /**
- * What makes one pass of a row better than another: answered requests/s or delivered pushes/s.
- * Interference from the machine only ever lowers them, so the best pass is the closest to what the
- * target can do; a failed pass never replaces one that ran.
+ * What makes one pass of a row better than another: answered requests/s or delivered pushes/s, and
+ * for the open loop (every pass offered the same rate) the lower p99. Interference from the machine
+ * only ever worsens them, so the best pass is the closest to what the target can do; a failed pass
+ * never replaces one that ran.
  */
 function passScore(r: RunRecord): number {
   const x = r.result;
-  if (!x || r.error) return -1;
-  if (x.kind === 'echo-closed' || x.kind === 'echo-open') return x.throughput;
+  if (!x || r.error) return Number.NEGATIVE_INFINITY;
+  if (x.kind === 'echo-open') return x.latency.count > 0 ? -x.latency.p99 : Number.NEGATIVE_INFINITY;
+  if (x.kind === 'echo-closed') return x.throughput;
   if (x.kind === 'broadcast') return x.deliveredPerSec;
   return 0;
 }

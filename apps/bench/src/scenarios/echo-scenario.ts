@@ -43,23 +43,34 @@ export async function runCalibrationRow(suite: Suite, target: TargetDefinition, 
   });
 }
 
-/** The bare maximum: best closed-loop 64 B WebSocket throughput of the bare target in this run. */
+/**
+ * The bare maximum: best closed-loop 64 B WebSocket throughput of the bare target in this run's main
+ * pass (the extra passes reuse it, so every pass of the open loop offers the same rate).
+ */
 export function bareMax(runs: readonly RunRecord[]): number | undefined {
   let best: number | undefined;
   for (const r of runs) {
-    if (r.target !== 'bare' || r.scenario !== 'A-closed' || r.transport !== 'ws' || r.payloadBytes !== 64) continue;
+    if (r.target !== 'bare' || r.scenario !== 'A-closed' || r.transport !== 'ws' || r.payloadBytes !== 64 || r.repeat !== undefined) continue;
     if (r.result?.kind === 'echo-closed') best = Math.max(best ?? 0, r.result.throughput);
   }
   return best;
 }
 
-/** Runs scenario A open loop at the plan's fractions of the bare maximum (same offered load for every target). */
-export async function runOpenEcho(suite: Suite, target: TargetDefinition, running: RunningTarget, max: number | undefined): Promise<void> {
+/**
+ * Runs scenario A open loop at the plan's fractions of the bare maximum (same offered load for every
+ * target), or at `fractions`; `repeat` marks an extra pass over the judged rows.
+ */
+export async function runOpenEcho(
+  suite: Suite, target: TargetDefinition, running: RunningTarget, max: number | undefined, fractions: readonly number[] = suite.plan.openFractions, repeat?: number,
+): Promise<void> {
   const { plan } = suite;
-  for (const fraction of plan.openFractions) {
+  for (const fraction of fractions) {
     const pct = Math.round(fraction * 100);
     const row = `A-open ws ${plan.openClients}c 64B @${pct}% bare max`;
-    const spec = { scenario: 'A-open' as const, row, transport: 'ws' as const, clients: plan.openClients, payloadBytes: 64, fractionOfBareMax: fraction };
+    const spec = {
+      scenario: 'A-open' as const, row, transport: 'ws' as const, clients: plan.openClients, payloadBytes: 64, fractionOfBareMax: fraction,
+      ...(repeat !== undefined ? { repeat } : {}),
+    };
     if (max === undefined) {
       suite.skip(target, spec, 'no bare maximum measured');
       continue;

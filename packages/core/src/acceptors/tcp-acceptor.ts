@@ -5,6 +5,7 @@ import type { Acceptor, AcceptorAddress, AcceptorContext, Connection, Connection
 import { listenOn, stopServer } from './listen';
 import { PartialPacketBudget } from './partial-packet-budget';
 import { loadTls, type TlsOptions } from './tls-options';
+import { CoalescingWriter, nextInputEvent } from './write-coalescing';
 
 /** Options of the TCP acceptor. */
 export interface TcpAcceptorOptions {
@@ -27,11 +28,13 @@ class TcpConnection implements Connection {
   /** Bytes this connection holds of the process-wide partial-packet budget. */
   private held = 0;
   private closeTimer: NodeJS.Timeout | undefined;
+  private readonly writer: CoalescingWriter;
 
   constructor(private readonly socket: net.Socket, maxPacketSize: number, secure: boolean, private readonly context: AcceptorContext, private readonly budget: PartialPacketBudget) {
     this.transport = secure ? 'tls' : 'tcp';
     this.remoteAddress = `${socket.remoteAddress ?? ''}:${socket.remotePort ?? ''}`;
     this.decoder = new PacketDecoder({ maxBodyLength: maxPacketSize });
+    this.writer = new CoalescingWriter(socket);
     socket.setNoDelay(true);
     socket.on('data', this.onData);
     socket.on('error', () => socket.destroy());
@@ -56,6 +59,7 @@ class TcpConnection implements Connection {
   private readonly onData = (chunk: Buffer): void => {
     const handler = this.handler;
     if (!handler) return;
+    nextInputEvent();
     try {
       this.decoder.push(chunk, this.onPacket);
       const next = this.decoder.heldBytes;
@@ -84,7 +88,7 @@ class TcpConnection implements Connection {
   }
 
   write(packet: Uint8Array): void {
-    if (!this.ended) this.socket.write(packet);
+    if (!this.ended) this.writer.write(packet);
   }
 
   pause(): void {
@@ -100,6 +104,7 @@ class TcpConnection implements Connection {
     this.ended = true;
     this.decoder.destroy();
     this.releaseBudget();
+    this.writer.flush();
     this.socket.end();
     // A peer that never reads would keep the socket half-open: give it a moment, then cut (cleared on close).
     this.closeTimer = setTimeout(() => this.socket.destroy(), 5000);
@@ -110,6 +115,7 @@ class TcpConnection implements Connection {
     this.ended = true;
     this.decoder.destroy();
     this.releaseBudget();
+    this.writer.flush();
     this.socket.destroy();
   }
 }

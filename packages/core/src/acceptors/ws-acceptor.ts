@@ -7,6 +7,7 @@ import type { Socket } from 'node:net';
 import { listenOn, stopServer } from './listen';
 import { PartialPacketBudget } from './partial-packet-budget';
 import { loadTls, type TlsOptions } from './tls-options';
+import { CoalescingWriter, nextInputEvent } from './write-coalescing';
 
 /** Options of the WebSocket acceptor. */
 export interface WsAcceptorOptions {
@@ -47,6 +48,7 @@ class WsConnection implements Connection {
   /** Bytes this connection holds of the process-wide partial-packet budget. */
   private held = 0;
   private closeTimer: NodeJS.Timeout | undefined;
+  private readonly writer: CoalescingWriter;
 
   constructor(
     private readonly socket: WebSocket,
@@ -58,6 +60,7 @@ class WsConnection implements Connection {
     private readonly budget: PartialPacketBudget,
   ) {
     this.transport = secure ? 'wss' : 'ws';
+    this.writer = new CoalescingWriter(raw);
     socket.on('message', this.onMessage);
     socket.on('error', () => socket.terminate());
     socket.on('close', () => {
@@ -71,6 +74,8 @@ class WsConnection implements Connection {
   }
 
   private readonly onRawData = (): void => {
+    // After ws's listener: the messages of this chunk were handled under one input event, the next chunk gets another.
+    nextInputEvent();
     if (this.ended) return;
     const receiver = (this.socket as unknown as { _receiver?: WsReceiverInternals })._receiver;
     let next = receiver?._bufferedBytes ?? 0;
@@ -119,7 +124,7 @@ class WsConnection implements Connection {
     // The frame goes straight to the socket in one write: ws's send would build a separate header and
     // cork two writes into a writev, per message. Safe to mix with ws's own frames (ping, pong, close):
     // each write is a whole frame, and ws queues nothing itself without permessage-deflate.
-    if (!this.ended && this.socket.readyState === WebSocket.OPEN) this.raw.write(binaryFrame(packet));
+    if (!this.ended && this.socket.readyState === WebSocket.OPEN) this.writer.write(binaryFrame(packet));
   }
 
   pause(): void {
@@ -134,6 +139,7 @@ class WsConnection implements Connection {
     if (this.ended) return;
     this.ended = true;
     this.releaseBudget();
+    this.writer.flush();
     this.socket.close(1000);
     // ws waits up to 30 s for the peer's close frame; a dead peer should not hold the socket that long (cleared on close).
     this.closeTimer = setTimeout(() => this.socket.terminate(), 5000);
@@ -143,6 +149,7 @@ class WsConnection implements Connection {
   destroy(): void {
     this.ended = true;
     this.releaseBudget();
+    this.writer.flush();
     this.socket.terminate();
   }
 }

@@ -8,7 +8,7 @@ import type { Session } from '../session/session';
  */
 export class Context {
   private propagated: Record<string, unknown> | undefined;
-  /** Where the propagated values come from until first read (see {@link contextWithLazyPropagated}). */
+  /** Where the propagated values come from until first read (set by the internal `contextWithLazyPropagated`). */
   private source: (() => Record<string, unknown>) | undefined;
 
   constructor(
