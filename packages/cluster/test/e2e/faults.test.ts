@@ -144,6 +144,7 @@ describe.each(TRANSPORTS)('faults over %s', (transport) => {
 
       const killedAt = Date.now();
       await rpc.nats!.kill();
+      // The outage itself (a scenario length, not a wait for an event): requests keep coming meanwhile.
       await new Promise((resolve) => setTimeout(resolve, 3000));
       const restartedAt = Date.now();
       await rpc.nats!.restart();

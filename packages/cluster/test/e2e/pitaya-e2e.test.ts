@@ -244,7 +244,10 @@ describe.each(TRANSPORTS)('Pitaya e2e cases over %s and etcd', (transport) => {
     const uid = randomUUID();
     expect(await request(c1, 'connector1.testsvc.testbindid', uid)).toBe('ack');
     expect(await request(c2, 'connector2.testsvc.testbindid', uid)).toBe('ack');
-    await new Promise((r) => setTimeout(r, 500));
+    // A bind is answered only after the previous holder's frontend has kicked it, so a wrong kick
+    // would already be written to c1 ahead of any later answer: one round trip per client shows it.
+    expect(JSON.parse(await request(c1, 'connector1.testsvc.serverid', ''))).toEqual({ id: x.id });
+    expect(JSON.parse(await request(c2, 'connector2.testsvc.serverid', ''))).toEqual({ id: y.id });
     expect(c1.connected).toBe(true);
     expect(c2.connected).toBe(true);
   }, 30_000);
