@@ -7,6 +7,12 @@ import { errorMessage, withTimeout } from '../etcd/retry';
 export const BINDING_CACHE_MAX_ENTRIES = 1_000_000;
 
 /**
+ * After a failed load, lookups read etcd directly for this long before the cache tries again: an
+ * unreachable etcd is not asked for a snapshot and a watch on every broadcast.
+ */
+export const BINDING_CACHE_RETRY_MS = 1000;
+
+/**
  * A watched copy of one frontend type's bindings (`bindings/<type>/<uid>` → frontend id), so a
  * broadcast to a room resolves its members' frontends from memory instead of one etcd round trip
  * per member. etcd stays the truth: the copy is a snapshot plus a watch from the snapshot's
@@ -23,6 +29,8 @@ export class BindingCache {
   private closed = false;
   private overflow = false;
   private starting: Promise<void> | undefined;
+  /** When the last load failed (`performance.now()`), for {@link BINDING_CACHE_RETRY_MS}. */
+  private failedAt = -Infinity;
 
   constructor(
     private readonly ns: Namespace,
@@ -43,16 +51,29 @@ export class BindingCache {
   start(): Promise<void> {
     this.starting ??= this.load().catch((e: unknown) => {
       this.logger.warn({ err: errorMessage(e), prefix: this.prefix }, 'binding cache unavailable, reading bindings from etcd');
+      this.failedAt = performance.now();
       void this.stopWatch();
       this.starting = undefined;
     });
     return this.starting;
   }
 
+  /**
+   * The load in progress, if any (it never rejects). Starts one when the cache is not ready and
+   * the last failure is older than {@link BINDING_CACHE_RETRY_MS}. A caller with many uids to
+   * resolve waits for it: one snapshot instead of one etcd read per uid (the first broadcasts after
+   * a restart would otherwise each read every member, and crowd out the load itself).
+   */
+  loading(): Promise<void> | undefined {
+    if (this.ready || this.closed || this.overflow) return undefined;
+    if (this.starting === undefined && performance.now() - this.failedAt >= BINDING_CACHE_RETRY_MS) void this.start();
+    return this.starting;
+  }
+
   /** The frontend id of `uid` (`undefined` when not bound), or `null` when the cache cannot tell. */
   get(uid: string): string | undefined | null {
     if (!this.ready) {
-      if (!this.closed && this.starting === undefined && !this.overflow) void this.start();
+      void this.loading();
       return null;
     }
     return this.entries.get(uid);
@@ -72,7 +93,8 @@ export class BindingCache {
   }
 
   private async load(): Promise<void> {
-    const res = await this.ns.getAll().prefix(this.prefix).exec();
+    // Bounded like the watch below: lookups wait for this load (see `loading`).
+    const res = await withTimeout(this.ns.getAll().prefix(this.prefix).exec(), this.timeoutMs, 'binding cache snapshot');
     if (this.closed) return;
     this.entries.clear();
     for (const kv of res.kvs) this.set(kv.key.toString().slice(this.prefix.length), kv.value.toString());

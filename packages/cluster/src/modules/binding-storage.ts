@@ -13,6 +13,8 @@ export const BINDING_NOT_FOUND_MESSAGE = 'binding for this user was not found in
 
 /** Frontend types whose bindings are cached; past that, lookups of other types read etcd. */
 const MAX_CACHED_TYPES = 8;
+/** Direct reads shared between concurrent lookups of the same uid, at most; past it reads are not shared. */
+const MAX_SHARED_READS = 10_000;
 
 const isKeySegment = (value: string): boolean => typeof value === 'string' && value !== '' && !value.includes('/');
 
@@ -56,6 +58,8 @@ export class EtcdBindingStorage {
   private regranting: Promise<void> | undefined;
   /** Watched bindings per frontend type asked about (a handful: types come from code, not clients). */
   private readonly caches = new Map<string, BindingCache>();
+  /** Direct reads in flight by binding key: concurrent broadcasts to one member share one etcd read. */
+  private readonly reads = new Map<string, Promise<string | undefined>>();
 
   constructor(
     private readonly options: EtcdBindingStorageOptions,
@@ -155,6 +159,9 @@ export class EtcdBindingStorage {
   async frontendsOf(uids: readonly string[], frontendType: string, concurrency = 32): Promise<(string | undefined)[]> {
     assertKeySegment('frontend type', frontendType);
     const cache = this.cacheOf(frontendType);
+    // A cache being loaded answers everyone once loaded; bounded by the load's own timeout.
+    const loading = cache?.loading();
+    if (loading !== undefined && uids.length > 1) await loading;
     const found: (string | undefined)[] = new Array<string | undefined>(uids.length);
     const misses: number[] = [];
     for (let i = 0; i < uids.length; i++) {
@@ -169,11 +176,23 @@ export class EtcdBindingStorage {
   }
 
   /** `uid`'s frontend read from etcd now (`undefined`: not bound); the cache learns it. */
-  async readFrontendId(uid: string, frontendType: string): Promise<string | undefined> {
-    if (!isKeySegment(uid)) return undefined;
-    const id = (await this.ns.get(this.key(frontendType, uid)).string()) ?? undefined;
-    this.caches.get(frontendType)?.learn(uid, id);
-    return id;
+  readFrontendId(uid: string, frontendType: string): Promise<string | undefined> {
+    if (!isKeySegment(uid)) return Promise.resolve(undefined);
+    const key = this.key(frontendType, uid);
+    const shared = this.reads.get(key);
+    if (shared !== undefined) return shared;
+    const read = this.ns.get(key).string().then((value) => {
+      const id = value ?? undefined;
+      this.caches.get(frontendType)?.learn(uid, id);
+      return id;
+    });
+    if (this.reads.size >= MAX_SHARED_READS) return read;
+    this.reads.set(key, read);
+    const forget = (): void => {
+      this.reads.delete(key);
+    };
+    read.then(forget, forget);
+    return read;
   }
 
   private cacheOf(frontendType: string): BindingCache | undefined {

@@ -2,11 +2,12 @@
  * What a crashed frontend leaves in etcd, and how broadcasts find users: the frontend sweeper and
  * the binding storage's watched cache, against a real etcd.
  */
-import { Etcd3 } from 'etcd3';
+import { Etcd3, Namespace } from 'etcd3';
 import { EtcdGroups, StaticServiceDiscovery } from '@pitaya-ts/cluster';
 import { EtcdBindingStorage } from '@pitaya-ts/cluster/internal';
 import { FrontendSweeper } from '../../src/modules/frontend-sweeper';
-import { startEtcd, waitFor, type EtcdHandle } from '@pitaya-ts/testing';
+import { BindingCache } from '../../src/modules/binding-cache';
+import { freePort, startEtcd, waitFor, type EtcdHandle } from '@pitaya-ts/testing';
 import type { UserMessenger } from '@pitaya-ts/core';
 import { capturingLogger, serverInfo, uniquePrefix } from '../helpers';
 
@@ -147,5 +148,57 @@ describe('EtcdBindingStorage.frontendsOf: a watched copy of the bindings', () =>
     reads.mockClear();
     await fe1.putBinding('late');
     expect(await backend.frontendsOf(['late'], 'connector')).toEqual(['fe-1']);
+  });
+});
+
+describe('EtcdBindingStorage: a cold binding cache under a burst of broadcasts', () => {
+  it('makes concurrent broadcasts wait for one snapshot instead of reading every member from etcd', async () => {
+    const prefix = uniquePrefix();
+    const fe = await bindingStorage('fe-1', prefix);
+    const uids = Array.from({ length: 300 }, (_, i) => `user-${i}`);
+    await Promise.all(uids.map((uid) => fe.putBinding(uid)));
+    // A backend just (re)started: its cache of connector bindings is cold when 32 broadcasts arrive at once.
+    const backend = await bindingStorage('room-1', prefix);
+    const reads = jest.spyOn(backend, 'readFrontendId');
+    const results = await Promise.all(Array.from({ length: 32 }, () => backend.frontendsOf(uids, 'connector')));
+    for (const found of results) expect(found).toEqual(uids.map(() => 'fe-1'));
+    // Without the wait each broadcast read all 300 members (9,600 reads, which also crowded out the
+    // snapshot, keeping the cache cold): now the snapshot answers all of them.
+    expect(reads).not.toHaveBeenCalled();
+  });
+
+  it('shares one etcd read between concurrent lookups of the same uid', async () => {
+    const prefix = uniquePrefix();
+    const fe = await bindingStorage('fe-1', prefix);
+    await fe.putBinding('user-1');
+    const backend = await bindingStorage('room-1', prefix);
+    const gets = jest.spyOn(Namespace.prototype, 'get');
+    try {
+      const found = await Promise.all(Array.from({ length: 50 }, () => backend.readFrontendId('user-1', 'connector')));
+      expect(found).toEqual(found.map(() => 'fe-1'));
+      expect(gets).toHaveBeenCalledTimes(1);
+      // Once answered, the next lookup reads again (nothing is cached past the read itself).
+      expect(await backend.readFrontendId('user-1', 'connector')).toBe('fe-1');
+      expect(gets).toHaveBeenCalledTimes(2);
+    } finally {
+      gets.mockRestore();
+    }
+  });
+
+  it('after a failed load, does not try again for a while (an unreachable etcd is not asked on every broadcast)', async () => {
+    const client = new Etcd3({ hosts: `127.0.0.1:${await freePort()}`, dialTimeout: 200 });
+    const cache = new BindingCache(client.namespace('nowhere/'), 'connector', 200, capturingLogger().logger);
+    try {
+      expect(cache.get('user-1')).toBeNull(); // starts a load, which fails: nothing listens there
+      const attempt = cache.loading();
+      expect(attempt).toBeDefined();
+      await attempt; // never rejects
+      expect(cache.ready).toBe(false);
+      expect(cache.get('user-1')).toBeNull();
+      expect(cache.loading()).toBeUndefined(); // no new attempt inside BINDING_CACHE_RETRY_MS
+    } finally {
+      await cache.close();
+      client.close();
+    }
   });
 });
