@@ -59,7 +59,7 @@ class TcpConnection implements Connection {
   private readonly onData = (chunk: Buffer): void => {
     const handler = this.handler;
     if (!handler) return;
-    nextInputEvent();
+    nextInputEvent(this.writer);
     try {
       this.decoder.push(chunk, this.onPacket);
       const next = this.decoder.heldBytes;

@@ -68,14 +68,18 @@ class WsConnection implements Connection {
       this.releaseBudget();
       this.handler?.onClose(this.ended ? 'closed' : 'connection closed by peer');
     });
-    // Registered after ws's own listener, which parses synchronously: what its receiver still holds
-    // afterwards is a partial frame or an unfinished fragmented message.
+    // Before ws's own listener, which parses and dispatches synchronously: the messages of this
+    // chunk are handled under one input event, with this connection as the one replied to.
+    raw.prependListener('data', this.onRawDataStart);
+    // After it: what its receiver still holds is a partial frame or an unfinished fragmented message.
     raw.on('data', this.onRawData);
   }
 
+  private readonly onRawDataStart = (): void => {
+    nextInputEvent(this.writer);
+  };
+
   private readonly onRawData = (): void => {
-    // After ws's listener: the messages of this chunk were handled under one input event, the next chunk gets another.
-    nextInputEvent();
     if (this.ended) return;
     const receiver = (this.socket as unknown as { _receiver?: WsReceiverInternals })._receiver;
     let next = receiver?._bufferedBytes ?? 0;

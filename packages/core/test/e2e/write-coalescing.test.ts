@@ -23,16 +23,21 @@ class BurstHandler {
 @Module({ handlers: [BurstHandler] })
 class AppModule {}
 
+function fakeSocket(calls: string[], name = ''): net.Socket {
+  return {
+    write: (bytes: Uint8Array) => void calls.push(`${name}write ${bytes[0]}`),
+    cork: () => void calls.push(`${name}cork`),
+    uncork: () => void calls.push(`${name}uncork`),
+  } as unknown as net.Socket;
+}
+
+const checkPhase = (): Promise<void> => new Promise<void>((resolve) => setImmediate(resolve));
+
 describe('CoalescingWriter', () => {
-  it('writes the first frame of an input event at once and corks the rest until the loop\'s check phase', async () => {
+  it('writes the first frame of an input event to its own connection at once and corks the rest until the loop\'s check phase', async () => {
     const calls: string[] = [];
-    const socket = {
-      write: (bytes: Uint8Array) => void calls.push(`write ${bytes[0]}`),
-      cork: () => void calls.push('cork'),
-      uncork: () => void calls.push('uncork'),
-    } as unknown as net.Socket;
-    const writer = new CoalescingWriter(socket);
-    nextInputEvent();
+    const writer = new CoalescingWriter(fakeSocket(calls));
+    nextInputEvent(writer);
     writer.write(Uint8Array.of(1));
     expect(calls).toEqual(['write 1']);
     writer.write(Uint8Array.of(2));
@@ -40,12 +45,44 @@ describe('CoalescingWriter', () => {
     expect(calls).toEqual(['write 1', 'cork', 'write 2', 'write 3']);
     await new Promise<void>((resolve) => process.nextTick(resolve));
     expect(calls).not.toContain('uncork'); // other input events of this turn may add to the burst
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    await checkPhase();
     expect(calls).toEqual(['write 1', 'cork', 'write 2', 'write 3', 'uncork']);
     // A new input event: straight out again.
-    nextInputEvent();
+    nextInputEvent(writer);
     writer.write(Uint8Array.of(4));
     expect(calls.at(-1)).toBe('write 4');
+  });
+
+  it('coalesces pushes to other connections per turn, across input events, and corks a bursty connection from its first push', async () => {
+    const calls: string[] = [];
+    const senderA = new CoalescingWriter(fakeSocket([]));
+    const senderB = new CoalescingWriter(fakeSocket([]));
+    const member = new CoalescingWriter(fakeSocket(calls));
+    // Two senders' messages read in one turn, each broadcast to the member.
+    nextInputEvent(senderA);
+    member.write(Uint8Array.of(1));
+    nextInputEvent(senderB);
+    member.write(Uint8Array.of(2));
+    expect(calls).toEqual(['write 1', 'cork', 'write 2']);
+    await checkPhase();
+    expect(calls.at(-1)).toBe('uncork');
+    // That turn was a burst: the next one corks from the first push (one writev, not a write then a writev).
+    calls.length = 0;
+    nextInputEvent(senderA);
+    member.write(Uint8Array.of(3));
+    member.write(Uint8Array.of(4));
+    expect(calls).toEqual(['cork', 'write 3', 'write 4']);
+    await checkPhase();
+    expect(calls.at(-1)).toBe('uncork');
+    // A turn with a single push ends the bursty mode: the turn after writes its first push directly.
+    calls.length = 0;
+    member.write(Uint8Array.of(5));
+    await checkPhase();
+    expect(calls).toEqual(['cork', 'write 5', 'uncork']);
+    calls.length = 0;
+    member.write(Uint8Array.of(6));
+    expect(calls).toEqual(['write 6']);
+    await checkPhase();
   });
 });
 
