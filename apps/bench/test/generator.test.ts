@@ -155,6 +155,23 @@ describe('load generator against an in-process bare server', () => {
     });
   });
 
+  it('broadcast, closed loop with several senders: each keeps one message in flight, released by its own copy only', async () => {
+    await withServer(0, async (server, ports) => {
+      const result = await runBroadcast(
+        { ...timedJob('ws', ports.ws, 200, 600), kind: 'broadcast', rooms: 2, roomSize: 6, mode: 'closed', ratePerSender: 0, inFlightPerRoom: 3, sendersPerRoom: 3, payloadBytes: 96 },
+        NO_HOOKS,
+      );
+      expect(result.senders).toBe(6); // 3 per room
+      // Every member, the senders included, gets every message: a copy of another sender's message
+      // must not release a send, or the window would grow with each round.
+      expect(result.maxInFlight).toBe(3);
+      expect(result.stalls).toBe(0);
+      expect(server.stats.notifies).toBe(result.sentTotal);
+      expect(result.deliveredTotal).toBe(result.sentTotal * 6);
+      expect(result.sends).toBeGreaterThan(0);
+    });
+  });
+
   it('idle ramp: connects, holds and reports around the memory checkpoints', async () => {
     await withServer(0, async (server, ports) => {
       const hooks = recordingHooks();

@@ -88,7 +88,7 @@ describe('evaluateGoals', () => {
   it('keeps broadcast and idle memory as no-regression guards with the new thresholds', () => {
     const broadcast = (target: TargetId, deliveredPerSec: number): RunRecord => ({
       scenario: 'B-closed', row: 'B-closed 20×10 members', transport: 'ws', target,
-      result: { kind: 'broadcast', connected: 200, connectFailures: 0, disconnects: 0, windowMs: 1000, sends: 1, deliveries: 1, deliveredPerSec, sentTotal: 1, deliveredTotal: 1, stalls: 0, latency: { count: 0, mean: 0, p50: 0, p90: 0, p99: 0, p999: 0, max: 0 }, generatorCpu: 0.5 },
+      result: { kind: 'broadcast', connected: 200, connectFailures: 0, disconnects: 0, windowMs: 1000, sends: 1, deliveries: 1, deliveredPerSec, sentTotal: 1, deliveredTotal: 1, stalls: 0, senders: 20, maxInFlight: 1, latency: { count: 0, mean: 0, p50: 0, p90: 0, p99: 0, p999: 0, max: 0 }, generatorCpu: 0.5 },
     });
     const idle = (target: TargetId, perConnectionKb: number): RunRecord => ({
       scenario: 'C-idle', row: 'C-idle ws 2000 conns', transport: 'ws', target, memory: { beforeKb: 0, afterKb: 0, perConnectionKb },

@@ -12,8 +12,18 @@ import { cpuMillis, now, sleep, waitFor } from './timing';
 
 interface Room {
   readonly name: string;
-  readonly sender: BenchConnection;
+  /** The members that send (the room's last `sendersPerRoom`); closed mode rotates over them. */
+  readonly senders: readonly BenchConnection[];
+  /** Next sender of a room-level send (the initial window, the stall watchdog, rate mode). */
+  nextSender: number;
+  /**
+   * With several senders: the timestamps each one has in flight, so that only the copy of its own
+   * message releases a sender's next one (every sender also receives the others' messages).
+   */
+  readonly outstanding?: Map<BenchConnection, Set<number>>;
   lastSendAt: number;
+  /** Messages sent whose sender's own copy has not come back (closed mode's window). */
+  inFlight: number;
 }
 
 /** A room that got no copy of its message for this long resends (closed mode). */
@@ -47,22 +57,34 @@ export async function runBroadcast(job: BroadcastJob, hooks: RunHooks): Promise<
   let closing = false;
 
   const rooms: Room[] = [];
-  const send = (room: Room, intendedMs: number): void => {
+  const activeSenders = new Set<BenchConnection>();
+  let maxInFlight = 0;
+  const send = (room: Room, intendedMs: number, sender?: BenchConnection): void => {
     room.lastSendAt = now();
     sentTotal++;
+    if (++room.inFlight > maxInFlight) maxInFlight = room.inFlight;
     if (phase === 'measure') sends++;
-    const data = broadcastPayload(intendedMs * 1000, room.name, job.payloadBytes, pad);
-    room.sender.send(encodeMessagePacket({ type: MessageType.Notify, route: job.routes.send, data }));
+    const ts = Math.round(intendedMs * 1000);
+    const data = broadcastPayload(ts, room.name, job.payloadBytes, pad);
+    const from = sender ?? room.senders[room.nextSender++ % room.senders.length]!;
+    room.outstanding?.get(from)!.add(ts);
+    activeSenders.add(from);
+    from.send(encodeMessagePacket({ type: MessageType.Notify, route: job.routes.send, data }));
   };
 
   let joined = 0;
   for (let r = 0; r < job.rooms; r++) {
     const name = `room-${r}`;
     const members = outcome.connections.slice(r * job.roomSize, (r + 1) * job.roomSize);
-    const room: Room = { name, sender: members[members.length - 1]!, lastSendAt: 0 };
+    const senderCount = Math.min(members.length, Math.max(1, job.sendersPerRoom ?? 1));
+    const senders = members.slice(members.length - senderCount);
+    const room: Room = {
+      name, senders, nextSender: 0, lastSendAt: 0, inFlight: 0,
+      outstanding: senderCount > 1 ? new Map(senders.map((s) => [s, new Set<number>()])) : undefined,
+    };
     rooms.push(room);
     for (const member of members) {
-      const isSender = member === room.sender;
+      const isSender = room.senders.includes(member);
       member.listener = {
         onResponse: (id) => {
           if (id === FIRST_REQUEST_ID) joined++;
@@ -76,7 +98,11 @@ export async function runBroadcast(job: BroadcastJob, hooks: RunHooks): Promise<
             const ts = readTimestamp(data);
             if (Number.isFinite(ts)) recorder.recordMicros(t * 1000 - ts);
           }
-          if (isSender && job.mode === 'closed' && (phase === 'warmup' || phase === 'measure')) send(room, now());
+          if (!isSender || job.mode !== 'closed') return;
+          // A sender's own copy releases its next message (a lone sender's copies are all its own).
+          if (room.outstanding !== undefined && !room.outstanding.get(member)!.delete(readTimestamp(data))) return;
+          room.inFlight--;
+          if (phase === 'warmup' || phase === 'measure') send(room, now(), member);
         },
         onClose: () => {
           if (!closing) disconnects++;
@@ -147,6 +173,8 @@ export async function runBroadcast(job: BroadcastJob, hooks: RunHooks): Promise<
     deliveredTotal,
     deliveredPerSec: deliveries / (windowMs / 1000),
     stalls,
+    senders: activeSenders.size,
+    maxInFlight,
     latency: recorder.summary(),
     generatorCpu: cpu,
   };

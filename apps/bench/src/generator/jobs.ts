@@ -45,6 +45,11 @@ export interface BroadcastJob extends TimedJob {
   readonly ratePerSender: number;
   /** `closed` mode: messages each room keeps in flight (enough rooms × this keeps the server busy). */
   readonly inFlightPerRoom: number;
+  /**
+   * Members of each room that send (its last ones; default 1). With one sender, a room's window of
+   * messages comes from one session, whose messages a server handles one at a time.
+   */
+  readonly sendersPerRoom?: number;
   readonly payloadBytes: number;
   /** Members spread round-robin over these frontends instead of all on `endpoint` (the cluster broadcast). */
   readonly endpoints?: readonly Endpoint[];
@@ -113,6 +118,10 @@ export interface BroadcastResult extends ConnectStats {
   readonly deliveredTotal: number;
   /** Closed mode: rooms that had to resend after 1 s without their own copy. */
   readonly stalls: number;
+  /** Members that sent at least one message (every room's senders, when the window keeps them all busy). */
+  readonly senders: number;
+  /** Closed mode: most messages any room had in flight (sent, its sender's own copy not back yet). */
+  readonly maxInFlight: number;
   /** End-to-end latency from the timestamp in the payload. */
   readonly latency: LatencySummary;
   readonly generatorCpu: number;

@@ -17,6 +17,7 @@ export function estimatePlanMs(plan: BenchPlan, profile: boolean): number {
   const goalPass =
     2 * (1000 + 2 * plan.primeMs + 500 + plan.roomSizes.length * (window + connect(plan.broadcastMembers)) + openWindow + connect(plan.openClients)) +
     2 * plan.echoCases.slice(0, 4).reduce((sum, c) => sum + window + connect(c.clients), 0) +
-    2 * (plan.clusterClients.reduce((sum, c) => sum + window + connect(c), 0) + 3000 + plan.primeMs + 500);
+    2 * (plan.clusterClients.reduce((sum, c) => sum + window + connect(c), 0) + 3000 + plan.primeMs + 500) +
+    clusterBroadcast;
   return 3 * perTarget + starts + extras + clusterBroadcast + plan.goalRepeats * goalPass;
 }

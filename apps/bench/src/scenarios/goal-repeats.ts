@@ -2,6 +2,7 @@ import { GOAL_ECHO_CASES } from '../orchestrator/plan';
 import type { Suite } from '../orchestrator/suite';
 import { TARGETS } from '../targets/targets';
 import { runBroadcasts } from './broadcast-scenario';
+import { runClusterBroadcast } from './cluster-broadcast-scenario';
 import { runForward } from './cluster-scenario';
 import { bareMax, runClosedEcho, runOpenEcho } from './echo-scenario';
 
@@ -12,7 +13,7 @@ const JUDGED_OPEN_FRACTION = 0.5;
  * The extra passes over the judged rows (`plan.goalRepeats`): per pass, bare then pitaya-ts are
  * restarted and primed and run the A goal echo rows, the open loop at 50 % of the main pass's bare
  * maximum and the B closed-loop rows; then scenario D's
- * gRPC pair, bare forwarder first. Alternating the two sides in time spreads the machine's drift
+ * gRPC pair, bare forwarder first, and the cluster broadcast pair, standalone first. Alternating the two sides in time spreads the machine's drift
  * over both; the report keeps each target's best pass per row (`rowsOf`).
  */
 export async function runGoalRepeats(suite: Suite): Promise<void> {
@@ -31,5 +32,6 @@ export async function runGoalRepeats(suite: Suite): Promise<void> {
       });
     }
     for (const id of ['bare-forward', 'pitaya-cluster'] as const) await runForward(suite, id, repeat);
+    await runClusterBroadcast(suite, repeat);
   }
 }
