@@ -49,6 +49,8 @@ class WsConnection implements Connection {
   private held = 0;
   private closeTimer: NodeJS.Timeout | undefined;
   private readonly writer: CoalescingWriter;
+  /** A message of the chunk being read was handled: the chunk's input event has begun. */
+  private inChunk = false;
 
   constructor(
     private readonly socket: WebSocket,
@@ -68,18 +70,15 @@ class WsConnection implements Connection {
       this.releaseBudget();
       this.handler?.onClose(this.ended ? 'closed' : 'connection closed by peer');
     });
-    // Before ws's own listener, which parses and dispatches synchronously: the messages of this
-    // chunk are handled under one input event, with this connection as the one replied to.
-    raw.prependListener('data', this.onRawDataStart);
-    // After it: what its receiver still holds is a partial frame or an unfinished fragmented message.
+    // After ws's own listener, which parses and emits the chunk's messages synchronously: what its
+    // receiver still holds is a partial frame or an unfinished fragmented message.
     raw.on('data', this.onRawData);
   }
 
-  private readonly onRawDataStart = (): void => {
-    nextInputEvent(this.writer);
-  };
-
   private readonly onRawData = (): void => {
+    // The chunk's messages were handled under one input event (begun by the first of them); the
+    // next chunk begins another. No listener before ws's: a third one per chunk cost ~0.2 µs.
+    this.inChunk = false;
     if (this.ended) return;
     const receiver = (this.socket as unknown as { _receiver?: WsReceiverInternals })._receiver;
     let next = receiver?._bufferedBytes ?? 0;
@@ -113,6 +112,10 @@ class WsConnection implements Connection {
   private readonly onMessage = (data: RawData): void => {
     const handler = this.handler;
     if (!handler || this.ended) return;
+    if (!this.inChunk) {
+      this.inChunk = true;
+      nextInputEvent(this.writer);
+    }
     try {
       // One packet per WebSocket message, exactly (Pitaya rejects shorter and longer frames).
       const frame = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
