@@ -63,6 +63,11 @@ export class FrontendSweeper implements PitayaModule, ServiceDiscoveryListener {
     });
   }
 
+  /** Grace periods still running plus sweeps in progress: 0 once every departure seen so far is settled. */
+  get pending(): number {
+    return this.timers.size + this.sweeping.size;
+  }
+
   async shutdown(): Promise<void> {
     this.stopped = true;
     this.unsubscribe?.();
