@@ -1,5 +1,5 @@
 import { startEtcd, waitFor, type EtcdHandle } from '@pitaya-ts/testing';
-import { Context, Handler, Route, Module, Remote, type PitayaApplication, type ModuleImport } from '@pitaya-ts/core';
+import { Context, Handler, METRICS_REPORTER, NoopMetricsReporter, Route, Module, Remote, type PitayaApplication, type ModuleImport } from '@pitaya-ts/core';
 import { PitayaClient } from '@pitaya-ts/client/node';
 import { ClusterModule, SERVICE_DISCOVERY, type ServiceDiscovery } from '@pitaya-ts/cluster';
 import { startTransport, TRANSPORTS, type TransportHarness } from '../support/transports';
@@ -31,6 +31,24 @@ class RoomRemote {
     return { room: body.room, members: ['a', 'b'] };
   }
 }
+/** A backend handler that answers after `ms` (capped): slower than the frontend's RPC timeout when asked. */
+@Handler('slow')
+class SlowHandler {
+  @Route()
+  async wait(_ctx: Context, body: { ms: number }): Promise<unknown> {
+    // Unref'd: the one that outlives its caller must not hold the test process open.
+    await new Promise((resolve) => setTimeout(resolve, Math.min(body.ms, 5000)).unref());
+    return { waited: body.ms };
+  }
+}
+
+class CountingTimeouts extends NoopMetricsReporter {
+  readonly timeouts: string[] = [];
+  override rpcTimeout(serverType?: string): void {
+    this.timeouts.push(serverType ?? '');
+  }
+}
+
 @Handler('entry')
 class EntryHandler {
   @Route()
@@ -76,6 +94,33 @@ describe.each(TRANSPORTS)('cluster in one process: frontend + backend over real 
     expect(pushes).toEqual([{ you: 'ana' }]);
     expect(await frontend.rpc('room.room.members', { room: 'x' })).toEqual({ room: 'x', members: ['a', 'b'] });
     await expect(backend.rpc('room.room.members', {})).rejects.toThrow('may be processed locally');
+    await client.close();
+  }, 30_000);
+
+  it('answers a forwarded request that outlives the RPC timeout with PIT-408, counts it, and keeps the channel', async () => {
+    const base = rpc.rpcConfig();
+    const timeouts = { requestTimeout: 300 };
+    const cluster = ClusterModule.forRoot({
+      etcd: { endpoints: [etcd.endpoint], prefix: `t-timeout-${Date.now()}/` },
+      config: { cluster: { rpc: { ...base, client: { ...base.client, grpc: timeouts, ...(base.client ? { nats: { ...base.client.nats, ...timeouts } } : {}) } }, sd: { etcd: { heartbeat: { ttl: '5s' } } } } },
+    });
+    const metrics = new CountingTimeouts();
+    @Module({ imports: [cluster], handlers: [SlowHandler] }) class BackendModule {}
+    @Module({ imports: [cluster], handlers: [EntryHandler], providers: [{ provide: METRICS_REPORTER, useValue: metrics }] }) class FrontendModule {}
+    await start(BackendModule, 'slow', false);
+    const frontend = await start(FrontendModule, 'connector', true);
+    const sd = frontend.get<ServiceDiscovery>(SERVICE_DISCOVERY);
+    await waitFor(() => sd.getServersByType('slow').length === 1, { timeoutMs: 5000, message: 'backend not discovered' });
+
+    const client = await PitayaClient.connect(`ws://127.0.0.1:${frontend.listening[0]!.port}`);
+    expect(await client.request('slow.slow.wait', { ms: 0 })).toEqual({ waited: 0 });
+    const late = await client.request('slow.slow.wait', { ms: 2000 }).catch((e: unknown) => e);
+    expect(late).toMatchObject({ code: 'PIT-408' });
+    // Nothing about the cluster reaches the client: no server id, no transport detail.
+    expect(JSON.stringify(late)).not.toMatch(/DEADLINE|grpc|nats/i);
+    expect(metrics.timeouts).toEqual(['slow']);
+    // The timed-out call leaves the channel usable.
+    expect(await client.request('slow.slow.wait', { ms: 1 })).toEqual({ waited: 1 });
     await client.close();
   }, 30_000);
 });
