@@ -31,6 +31,7 @@ class RoomRemote {
     return { room: body.room, members: ['a', 'b'] };
   }
 }
+
 /** A backend handler that answers after `ms` (capped): slower than the frontend's RPC timeout when asked. */
 @Handler('slow')
 class SlowHandler {
@@ -99,7 +100,8 @@ describe.each(TRANSPORTS)('cluster in one process: frontend + backend over real 
 
   it('answers a forwarded request that outlives the RPC timeout with PIT-408, counts it, and keeps the channel', async () => {
     const base = rpc.rpcConfig();
-    const timeouts = { requestTimeout: 300 };
+    // Wide enough that a normal call on a loaded CI machine never reaches it; the late call is 3× over.
+    const timeouts = { requestTimeout: 1000 };
     const cluster = ClusterModule.forRoot({
       etcd: { endpoints: [etcd.endpoint], prefix: `t-timeout-${Date.now()}/` },
       config: { cluster: { rpc: { ...base, client: { ...base.client, grpc: timeouts, ...(base.client ? { nats: { ...base.client.nats, ...timeouts } } : {}) } }, sd: { etcd: { heartbeat: { ttl: '5s' } } } } },
@@ -114,7 +116,7 @@ describe.each(TRANSPORTS)('cluster in one process: frontend + backend over real 
 
     const client = await PitayaClient.connect(`ws://127.0.0.1:${frontend.listening[0]!.port}`);
     expect(await client.request('slow.slow.wait', { ms: 0 })).toEqual({ waited: 0 });
-    const late = await client.request('slow.slow.wait', { ms: 2000 }).catch((e: unknown) => e);
+    const late = await client.request('slow.slow.wait', { ms: 3000 }).catch((e: unknown) => e);
     expect(late).toMatchObject({ code: 'PIT-408' });
     // Nothing about the cluster reaches the client: no server id, no transport detail.
     expect(JSON.stringify(late)).not.toMatch(/DEADLINE|grpc|nats/i);
