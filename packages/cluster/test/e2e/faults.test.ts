@@ -144,8 +144,10 @@ describe.each(TRANSPORTS)('faults over %s', (transport) => {
 
       const killedAt = Date.now();
       await rpc.nats!.kill();
-      // The outage itself (a scenario length, not a wait for an event): requests keep coming meanwhile.
-      await new Promise((resolve) => setTimeout(resolve, 3000));
+      // The outage lasts until requests sent during it have failed, two per client on average.
+      await waitFor(() => samples.filter((s) => !s.ok && s.sentAt > killedAt + 200).length >= 2 * users.length, {
+        timeoutMs: 20_000, message: 'requests sent while NATS was down did not fail',
+      });
       const restartedAt = Date.now();
       await rpc.nats!.restart();
       await waitFor(() => samples.some((s) => s.ok && s.sentAt > restartedAt), { timeoutMs: 20_000, message: 'traffic did not resume after NATS came back' });
