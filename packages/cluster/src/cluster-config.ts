@@ -1,6 +1,7 @@
 import type { Duration } from '@pitaya-ts/core';
 import type { ConfigKey } from '@pitaya-ts/core/internal';
 import { NATS_CONFIG_KEYS, type NatsClientConfig, type NatsServerConfig } from './nats/nats-config';
+import { DEFAULT_CALLS_PER_TURN } from './rpc/grpc-call-pacing';
 import type { RpcTransportKind } from './rpc/rpc-transport';
 
 /**
@@ -48,6 +49,11 @@ export interface ClusterConfig {
           readonly host: string;
           /** TLS of the gRPC server: on when `cert` and `key` are set (see {@link GrpcServerTlsConfig}). */
           readonly tls: GrpcServerTlsConfig;
+          /**
+           * Calls started per turn of the event loop (default 64); more wait, in order, for the next
+           * turns, so the first answers leave while the rest run. 0 starts every call at once.
+           */
+          readonly callsPerTurn: number;
         };
         readonly nats: NatsServerConfig;
       };
@@ -118,6 +124,7 @@ export const CLUSTER_CONFIG_KEYS: readonly ConfigKey[] = [
   { key: 'cluster.rpc.server.grpc.tls.key', type: 'string', default: '' },
   { key: 'cluster.rpc.server.grpc.tls.ca', type: 'string', default: '' },
   { key: 'cluster.rpc.server.grpc.tls.requireClientCert', type: 'bool', default: true },
+  { key: 'cluster.rpc.server.grpc.callsPerTurn', type: 'int', default: DEFAULT_CALLS_PER_TURN, min: 0 },
   { key: 'groups.etcd.endpoints', type: 'list', default: ENDPOINTS },
   { key: 'groups.etcd.prefix', type: 'string', default: 'pitaya/' },
   { key: 'groups.etcd.dialTimeout', type: 'duration', default: 5000 },

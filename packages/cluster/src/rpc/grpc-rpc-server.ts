@@ -6,6 +6,7 @@ import type { ClusterConfig } from '../cluster-config';
 import { loadPitayaServiceDefinition } from '../protos/pitaya-service';
 import type { BindMsg, KickAnswer, KickMsg, PitayaRequest, PitayaResponse, ProtoInit, ProtoPush } from '../protos/proto-types';
 import { defaultAdvertisedHost, GrpcMetadataKey } from './grpc-address';
+import { CallPacer } from './grpc-call-pacing';
 import { raiseServerWindows } from './grpc-flow-control';
 import { serverCredentials } from './grpc-tls';
 import { RemoteService } from './remote-service';
@@ -22,12 +23,16 @@ type Unary<Req, Res> = (call: grpc.ServerUnaryCall<Req, ProtoInit<Res>>, callbac
 export class GrpcRpcServer implements PitayaModule {
   private server: grpc.Server | undefined;
   private boundPort = 0;
+  /** One budget for every method: they share the loop turn (see `callsPerTurn`). */
+  private readonly pacer: CallPacer;
 
   constructor(
     private readonly service: RemoteService,
     @Inject(CLUSTER_CONFIG) private readonly config: ClusterConfig,
     @Inject(LOGGER) private readonly log: Logger,
-  ) {}
+  ) {
+    this.pacer = new CallPacer(config.cluster.rpc.server.grpc.callsPerTurn);
+  }
 
   /** Metadata to advertise through service discovery (valid after `init()`). */
   get advertisedMetadata(): Record<string, string> {
@@ -92,11 +97,12 @@ export class GrpcRpcServer implements PitayaModule {
   }
 
   private unary<Req, Res>(handle: (request: Req) => Promise<ProtoInit<Res>>): Unary<Req, Res> {
-    return (call, callback) => {
+    const start = (call: grpc.ServerUnaryCall<Req, ProtoInit<Res>>, callback: grpc.sendUnaryData<ProtoInit<Res>>): void => {
       handle(call.request).then(
         (response) => callback(null, response),
         (error: unknown) => callback({ code: grpc.status.NOT_FOUND, details: error instanceof Error ? error.message : String(error) }),
       );
     };
+    return (call, callback) => this.pacer.submit(call, callback, start);
   }
 }
