@@ -14,6 +14,9 @@
  */
 export const DEFAULT_CALLS_PER_TURN = 64;
 
+/** Spent entries at the front of the waiting arrays that trigger a compaction while calls still wait. */
+const COMPACT_AFTER = 1024;
+
 /** What {@link CallPacer} needs of a call: grpc-js's `cancelled` (deadline passed, peer gone). */
 export interface PacedCall {
   readonly cancelled: boolean;
@@ -96,6 +99,13 @@ export class CallPacer {
       calls.length = 0;
       dones.length = 0;
       starts.length = 0;
+      this.head = 0;
+    } else if (this.head >= COMPACT_AFTER && this.head * 2 >= calls.length) {
+      // A backlog that never drains (a server overloaded for minutes) must not keep every call it
+      // ever started: drop the spent half. Amortized: it copies at most as many entries as it drops.
+      calls.splice(0, this.head);
+      dones.splice(0, this.head);
+      starts.splice(0, this.head);
       this.head = 0;
     }
   };

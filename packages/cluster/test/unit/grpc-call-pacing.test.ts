@@ -70,6 +70,23 @@ describe('CallPacer: gRPC calls started per turn of the event loop', () => {
     expect(started).toEqual([0, 2]);
   });
 
+  it('keeps arrival order through a backlog that never drains for hundreds of turns', async () => {
+    const pacer = new CallPacer(4);
+    const started: number[] = [];
+    const start = (call: FakeCall): void => void started.push(call.id);
+    let next = 0;
+    // 5 arrive per turn, 4 start: the backlog grows by one a turn and the spent entries pass the
+    // compaction threshold several times before the arrivals stop.
+    for (let turn = 0; turn < 800; turn++) {
+      for (const call of calls(5, next)) pacer.submit(call, undefined, start);
+      next += 5;
+      await nextTurn();
+    }
+    expect(pacer.backlog).toBeGreaterThan(700);
+    await waitForBacklog(pacer, 0, 1000);
+    expect(started).toEqual(Array.from({ length: next }, (_, i) => i));
+  });
+
   it('starts every call at once when perTurn is 0', () => {
     const pacer = new CallPacer(0);
     const started: number[] = [];
@@ -92,7 +109,7 @@ describe('CallPacer: gRPC calls started per turn of the event loop', () => {
 });
 
 /** Lets the loop go round until the pacer's backlog is `n` (bounded: a stuck pacer fails the test). */
-async function waitForBacklog(pacer: CallPacer, n: number): Promise<void> {
-  for (let i = 0; i < 100 && pacer.backlog !== n; i++) await nextTurn();
+async function waitForBacklog(pacer: CallPacer, n: number, maxTurns = 100): Promise<void> {
+  for (let i = 0; i < maxTurns && pacer.backlog !== n; i++) await nextTurn();
   expect(pacer.backlog).toBe(n);
 }
