@@ -162,7 +162,7 @@ function main(): void {
     .option('--profile', 'also run scenario A against pitaya-ts under node --cpu-prof and summarise it')
     .option('--measure <seconds>', 'measured window of each case')
     .option('--warmup <seconds>', 'warm-up of each case')
-    .option('--repeats <n>', 'extra passes over the judged rows, bare and pitaya-ts alternating; best pass reported (full: 2, quick: 0)')
+    .option('--repeats <n>', 'extra passes over the judged rows, bare and pitaya-ts alternating; best pass judged, every pass reported (full: 4, quick: 0)')
     .option('--out <dir>', 'where the report goes', path.resolve(__dirname, '..', 'results'))
     .option('--keep-tmp', 'keep the temporary directory (logs, pinus base) for debugging')
     .option('--schema-only', 'only the declared-schema rows: plain vs zod-validated echo on one pitaya-ts server')

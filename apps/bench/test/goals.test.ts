@@ -71,6 +71,33 @@ describe('evaluateGoals', () => {
     expect(markdown).toContain(`| ${row} | 60,000 | – | 57,000 (0.95× bare, – pinus) |`);
   });
 
+  it('reports the ratio of every pass pair next to the best-pass verdict, and lists every pass in the report', () => {
+    const row = rows[3]!;
+    const pass = (r: RunRecord, repeat: number): RunRecord => (repeat === 0 ? r : { ...r, repeat });
+    // Pass ratios 0.80, 0.95, 0.85: best passes 57k ÷ 60k = 0.95× pass; the median pass 0.85× would not.
+    const figures: [number, number][] = [[60_000, 48_000], [58_000, 55_100], [59_000, 50_150]];
+    const runs: RunRecord[] = figures.flatMap(([bare, pitaya], k) => [
+      pass(echo('bare', row, bare, 1, 20_000, 0.8), k),
+      pass(echo('pitaya', row, pitaya, 1, 22_000, k === 2 ? 0.9 : 0.8), k),
+    ]);
+    runs.push({ ...pass(echo('pitaya', row, 0, 0, 0, 0), 3), result: undefined, error: 'did not start' });
+    const goals = evaluateGoals(runs);
+    const throughput = goals.find((g) => g.goal === 'A echo tcp 1000c 64 B: req/s ≥ 0.9× bare');
+    // 55.1k ÷ 60k (each side's best) = 0.92×; the failed fourth pass has no pair and is left out.
+    expect(throughput).toMatchObject({ pass: true, measured: '0.92×', passes: 'median 0.85× of 3 (0.80–0.95×)' });
+    // A goal judged on one pass has no spread to report.
+    expect(evaluateGoals([echo('bare', row, 60_000, 1, 20_000, 0.8), echo('pitaya', row, 57_000, 1, 22_000, 0.8)])
+      .find((g) => g.goal === throughput!.goal)?.passes).toBeUndefined();
+    const markdown = renderMarkdown({
+      schema: 1, mode: 'full', startedAt: '2026-11-30T00:00:00.000Z', durationMs: 1000, command: 'npm run bench',
+      machine: { cpuModel: 'test', cores: 2, memoryGiB: 1, node: 'v20', os: 'test', kernel: 'test', fdLimit: '1024' },
+      pinning: 'none', plan: { ...QUICK_PLAN, goalRepeats: 3 }, targets: [], runs, goals,
+    }, []);
+    expect(markdown).toContain('| median 0.85× of 3 (0.80–0.95×) |');
+    // Every pass in the order it ran, the kept one in bold, a generator-bound one flagged, a failed one named.
+    expect(markdown).toContain(`| ${row} | req/s | **60.0k** · 58.0k · 59.0k | 48.0k · **55.1k** · 50.1k ⚠ · failed | 0.80× · 0.95× · 0.85× |`);
+  });
+
   it('judges the open loop at 50 % against bare at the same rate; its spinning pacer is never called generator-bound', () => {
     const row = 'A-open ws 1000c 64B @50% bare max';
     const goals = evaluateGoals([echo('bare', row, 20_000, 0.5, 4000, 1, 'echo-open'), echo('pitaya', row, 20_000, 0.7, 9000, 1, 'echo-open')]);

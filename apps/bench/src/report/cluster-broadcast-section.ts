@@ -1,11 +1,6 @@
-import { fmtInt, fmtMs, fmtRatio, ratio, rowsOf } from './compare';
+import { fmtInt, fmtMs, fmtRatio, ratio, rowsOf, table } from './compare';
 import { deliveredOf, percentileOf } from './metrics';
 import type { BenchReport, RunRecord } from './report-types';
-
-function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const line = (cells: readonly string[]): string => `| ${cells.join(' | ')} |`;
-  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
-}
 
 function cells(r: RunRecord | undefined): string[] {
   if (!r) return ['not run', '–', '–', '–', '–'];

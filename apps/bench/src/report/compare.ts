@@ -67,3 +67,9 @@ export function withRatios(text: string, value: number | undefined, bare: number
   if (target !== 'pinus' && target !== 'bare') parts.push(`${fmtRatio(ratio(value, pinus))} pinus`);
   return parts.length > 0 ? `${text} (${parts.join(', ')})` : text;
 }
+
+/** A Markdown table: a header line, the separator, a line per row. */
+export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const line = (cells: readonly string[]): string => `| ${cells.join(' | ')} |`;
+  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}

@@ -5,6 +5,7 @@ import {
   deliveredOf, generatorBound, generatorCpuOf, perConnectionKbOf, percentileOf, serverMicrosPerRequestOf, throughputOf,
 } from './metrics';
 import { clusterBroadcastGoal } from './cluster-broadcast-goal';
+import { describeSpread, passRatios } from './pass-spread';
 import type { GoalResult, RunRecord, ScenarioId } from './report-types';
 
 /** Row label of a closed-loop echo run (same as `closedRow` of the echo scenario). */
@@ -41,8 +42,17 @@ interface RatioGoal {
 export const STANDALONE_CONFIG = 'standalone, Pitaya defaults';
 export const CLUSTER_CONFIG = 'frontend→backend over gRPC, Pitaya defaults';
 
-function verdict(spec: RatioGoal, row: string | undefined, pitaya: RunRecord | undefined, baseline: RunRecord | undefined, baselineName: string): GoalResult {
-  const base = { goal: spec.goal, rule: spec.rule, config: spec.config ?? STANDALONE_CONFIG, ...(spec.informational ? { informational: true } : {}) };
+/**
+ * The verdict on the best passes (`pitaya`, `baseline`); `spread` is every pass pair's ratio of the
+ * judged row, reported next to it.
+ */
+function verdict(
+  spec: RatioGoal, row: string | undefined, pitaya: RunRecord | undefined, baseline: RunRecord | undefined, baselineName: string, spread: readonly number[] = [],
+): GoalResult {
+  const passes = describeSpread(spread);
+  const base = {
+    goal: spec.goal, rule: spec.rule, config: spec.config ?? STANDALONE_CONFIG, ...(spec.informational ? { informational: true } : {}), ...(passes ? { passes } : {}),
+  };
   const p = spec.metric(pitaya);
   const b = spec.metric(baseline);
   if (p === undefined || b === undefined || b === 0 || p === 0) {
@@ -74,7 +84,8 @@ function worstOf(
     const value = spec.judge(p, b);
     if (!worst || (spec.atMost ? value > worstValue : value < worstValue)) {
       worstValue = value;
-      worst = verdict(spec, `worst row: ${row}`, targets.get(pitayaId), targets.get(baselineId), baselineName);
+      const spread = passRatios(runs, scenario, row, pitayaId, baselineId, spec.metric, spec.judge);
+      worst = verdict(spec, `worst row: ${row}`, targets.get(pitayaId), targets.get(baselineId), baselineName, spread);
     }
   }
   return worst ?? {
@@ -99,25 +110,28 @@ export function evaluateGoals(runs: readonly RunRecord[]): GoalResult[] {
     const pitaya = targets?.get('pitaya');
     const bare = targets?.get('bare');
     const label = `A echo ${c.transport} ${c.clients}c ${c.payload} B`;
-    goals.push(verdict({
+    const specs: RatioGoal[] = [{
       goal: `${label}: req/s ≥ 0.9× bare`, rule: 'pitaya-ts ÷ bare answered requests/s, closed loop, same transport and clients',
       metric: throughputOf, judge: byRatio, threshold: 0.9, atMost: false,
-    }, undefined, pitaya, bare, 'bare'));
-    goals.push(verdict({
+    }, {
       goal: `${label}: server µs/request ≥ 0.9× bare's efficiency`,
       rule: 'bare µs ÷ pitaya-ts µs per request, where µs/request = server CPU time in the window ÷ requests answered in it',
       metric: serverMicrosPerRequestOf, judge: (p, b) => b / p, threshold: 0.9, atMost: false,
-    }, undefined, pitaya, bare, 'bare'));
-    goals.push(verdict({
+    }, {
       goal: `${label}: p99 ≤ 1.3× bare`, rule: 'pitaya-ts ÷ bare round-trip p99, closed loop, same transport and clients',
       metric: (r) => percentileOf(r, 'p99'), judge: byRatio, threshold: 1.3, atMost: true,
-    }, undefined, pitaya, bare, 'bare'));
+    }];
+    for (const spec of specs) {
+      goals.push(verdict(spec, undefined, pitaya, bare, 'bare', passRatios(runs, 'A-closed', row, 'pitaya', 'bare', spec.metric, spec.judge)));
+    }
   }
   const half = [...rowsOf(runs, 'A-open').entries()].find(([row]) => row.includes('@50%'));
-  goals.push(verdict({
+  const openSpec: RatioGoal = {
     goal: 'A open loop at 50 % of the bare max: p99 ≤ 2× bare', rule: 'pitaya-ts ÷ bare p99 (from the intended send time), open loop ws 64 B, both offered 50 % of the best bare closed-loop ws 64 B rate',
     metric: (r) => percentileOf(r, 'p99'), judge: byRatio, threshold: 2, atMost: true,
-  }, half?.[0], half?.[1].get('pitaya'), half?.[1].get('bare'), 'bare'));
+  };
+  const openSpread = half ? passRatios(runs, 'A-open', half[0], 'pitaya', 'bare', openSpec.metric, openSpec.judge) : [];
+  goals.push(verdict(openSpec, half?.[0], half?.[1].get('pitaya'), half?.[1].get('bare'), 'bare', openSpread));
   goals.push(worstOf(runs, 'D-forward', 'pitaya-cluster', 'bare-forward', 'bare forwarder', {
     goal: 'D forwarded ≥ 0.85× bare ws → raw grpc-js', rule: 'pitaya-ts frontend→backend (gRPC) ÷ bare ws → raw grpc-js forwarder req/s, every D row, both oversubscribed the same way',
     metric: throughputOf, judge: byRatio, threshold: 0.85, atMost: false, config: CLUSTER_CONFIG,

@@ -1,7 +1,8 @@
 import type { TargetId } from '../targets/target';
 import type { Chart } from './charts';
 import { clusterBroadcastSection } from './cluster-broadcast-section';
-import { fmtInt, fmtMs, fmtRatio, ratio, rowsOf, withRatios } from './compare';
+import { passesSection } from './passes-section';
+import { fmtInt, fmtMs, fmtRatio, ratio, rowsOf, table, withRatios } from './compare';
 import { deliveredOf, GENERATOR_BOUND, generatorBound, generatorCpuOf, perConnectionKbOf, percentileOf, serverMicrosPerRequestOf, throughputOf } from './metrics';
 import { PITAYA_ROW_CONFIG } from '../targets/pitaya-target';
 import type { BenchReport, RunRecord, ScenarioId } from './report-types';
@@ -21,9 +22,9 @@ const NAMES: Readonly<Record<TargetId, string>> = {
   'pitaya-cluster-broadcast': 'pitaya-ts backend → 2 frontends',
 };
 
-function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const line = (cells: readonly string[]): string => `| ${cells.join(' | ')} |`;
-  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+/** A section that may be absent, spread into the report's list. */
+function optional(part: string | undefined): string[] {
+  return part === undefined ? [] : [part];
 }
 
 function pct(v: number | undefined): string {
@@ -84,13 +85,16 @@ function section(title: string, ...parts: string[]): string {
 
 function goalsSection(report: BenchReport): string {
   const rows = report.goals.map((g) => [
-    g.goal, g.pass === undefined ? 'n/a' : g.informational ? `info (${g.pass ? 'pass' : 'fail'})` : g.pass ? '**pass**' : '**FAIL**', g.measured, g.gap ?? '', g.config ?? '', g.rule,
+    g.goal, g.pass === undefined ? 'n/a' : g.informational ? `info (${g.pass ? 'pass' : 'fail'})` : g.pass ? '**pass**' : '**FAIL**', g.measured, g.gap ?? '',
+    g.passes ?? '', g.config ?? '', g.rule,
   ]);
   return section(
     'Goals',
     'Issue 14\'s goals, ratios from this run. "Pitaya defaults" = ' + PITAYA_ROW_CONFIG + '. "standalone": one pitaya-ts process with a ws and a tcp acceptor; ' +
-      '"frontend→backend over gRPC": scenario D\'s pair, etcd discovery. The bare servers frame and answer the same packets and nothing else. "info" rows are reported, not judged.',
-    table(['goal', 'verdict', 'measured', 'gap', 'pitaya-ts configuration', 'rule'], rows),
+      '"frontend→backend over gRPC": scenario D\'s pair, etcd discovery. The bare servers frame and answer the same packets and nothing else. "info" rows are reported, not judged. ' +
+      'Verdicts compare each target\'s best pass; "every pass" gives the ratio of each pass pair (pitaya-ts\'s k-th pass against the baseline\'s k-th) as median and range, ' +
+      'so a verdict carried by one good pass shows (every pass of the judged rows: "Judged rows, pass by pass" below).',
+    table(['goal', 'verdict', 'measured', 'gap', 'every pass', 'pitaya-ts configuration', 'rule'], rows),
     GENERATOR_FOOTNOTE,
   );
 }
@@ -364,6 +368,7 @@ export function renderMarkdown(report: BenchReport, chartFiles: readonly { chart
   return [
     ...head,
     goalsSection(report),
+    ...optional(passesSection(report)),
     section('Charts', charts),
     echoSection(report),
     broadcastSection(report),

@@ -97,6 +97,12 @@ export interface GoalResult {
   readonly informational?: boolean;
   /** The pitaya-ts configuration of the rows judged (see the Goals section's text). */
   readonly config?: string;
+  /**
+   * When the judged row ran in several passes: the ratio of every pass pair, as median and range
+   * (`median 0.87× of 5 (0.78–0.93×)`). The verdict is on each target's best pass; this says how
+   * far a typical pass is from it.
+   */
+  readonly passes?: string;
 }
 
 /** The whole JSON report. */
