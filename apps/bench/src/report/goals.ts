@@ -9,7 +9,7 @@ import { describeSpread, passRatios } from './pass-spread';
 import type { GoalResult, RunRecord, ScenarioId } from './report-types';
 
 /** Row label of a closed-loop echo run (same as `closedRow` of the echo scenario). */
-function closedRowLabel(transport: string, clients: number, payload: number): string {
+export function closedRowLabel(transport: string, clients: number, payload: number): string {
   return `A-closed ${transport} ${clients}c ${payload}B`;
 }
 
@@ -24,12 +24,29 @@ function generatorNote(r: RunRecord | undefined, name: string): string {
     (name === 'pitaya-ts' ? '' : ', so the ratio overstates pitaya-ts');
 }
 
-interface RatioGoal {
-  readonly goal: string;
-  readonly rule: string;
+/** pitaya-ts's value ÷ the baseline's: the ratio of every goal but the efficiency one. */
+export const byRatio = (pitaya: number, baseline: number): number => pitaya / baseline;
+
+/** A judged figure: what is read from a record, and how pitaya-ts's and the baseline's make the ratio. */
+export interface JudgedMetric {
+  readonly metric: (r: RunRecord | undefined) => number | undefined;
   /** pitaya-ts's value, the baseline's value → the judged ratio. */
   readonly judge: (pitaya: number, baseline: number) => number;
-  readonly metric: (r: RunRecord | undefined) => number | undefined;
+}
+
+/**
+ * The figures each echo goal row is judged on, shared by the Goals table and the pass-by-pass
+ * section so both compute the same ratio. Efficiency is bare µs ÷ pitaya-ts µs (higher is better).
+ */
+export const ECHO_FIGURES = {
+  throughput: { metric: throughputOf, judge: byRatio },
+  micros: { metric: serverMicrosPerRequestOf, judge: (p: number, b: number): number => b / p },
+  p99: { metric: (r: RunRecord | undefined) => percentileOf(r, 'p99'), judge: byRatio },
+} as const satisfies Record<string, JudgedMetric>;
+
+interface RatioGoal extends JudgedMetric {
+  readonly goal: string;
+  readonly rule: string;
   readonly threshold: number;
   /** True: the ratio must stay at or under `threshold`; false: at or above. */
   readonly atMost: boolean;
@@ -93,8 +110,6 @@ function worstOf(
   };
 }
 
-const byRatio = (pitaya: number, baseline: number): number => pitaya / baseline;
-
 /**
  * Evaluates issue 14's performance goals on this run's records: one row per goal and echo row
  * (WebSocket and TCP × 100 and 1,000 clients × 64 B), the open-loop p99, the forwarded path, and
@@ -112,14 +127,14 @@ export function evaluateGoals(runs: readonly RunRecord[]): GoalResult[] {
     const label = `A echo ${c.transport} ${c.clients}c ${c.payload} B`;
     const specs: RatioGoal[] = [{
       goal: `${label}: req/s ≥ 0.9× bare`, rule: 'pitaya-ts ÷ bare answered requests/s, closed loop, same transport and clients',
-      metric: throughputOf, judge: byRatio, threshold: 0.9, atMost: false,
+      ...ECHO_FIGURES.throughput, threshold: 0.9, atMost: false,
     }, {
       goal: `${label}: server µs/request ≥ 0.9× bare's efficiency`,
       rule: 'bare µs ÷ pitaya-ts µs per request, where µs/request = server CPU time in the window ÷ requests answered in it',
-      metric: serverMicrosPerRequestOf, judge: (p, b) => b / p, threshold: 0.9, atMost: false,
+      ...ECHO_FIGURES.micros, threshold: 0.9, atMost: false,
     }, {
       goal: `${label}: p99 ≤ 1.3× bare`, rule: 'pitaya-ts ÷ bare round-trip p99, closed loop, same transport and clients',
-      metric: (r) => percentileOf(r, 'p99'), judge: byRatio, threshold: 1.3, atMost: true,
+      ...ECHO_FIGURES.p99, threshold: 1.3, atMost: true,
     }];
     for (const spec of specs) {
       goals.push(verdict(spec, undefined, pitaya, bare, 'bare', passRatios(runs, 'A-closed', row, 'pitaya', 'bare', spec.metric, spec.judge)));
@@ -128,7 +143,7 @@ export function evaluateGoals(runs: readonly RunRecord[]): GoalResult[] {
   const half = [...rowsOf(runs, 'A-open').entries()].find(([row]) => row.includes('@50%'));
   const openSpec: RatioGoal = {
     goal: 'A open loop at 50 % of the bare max: p99 ≤ 2× bare', rule: 'pitaya-ts ÷ bare p99 (from the intended send time), open loop ws 64 B, both offered 50 % of the best bare closed-loop ws 64 B rate',
-    metric: (r) => percentileOf(r, 'p99'), judge: byRatio, threshold: 2, atMost: true,
+    ...ECHO_FIGURES.p99, threshold: 2, atMost: true,
   };
   const openSpread = half ? passRatios(runs, 'A-open', half[0], 'pitaya', 'bare', openSpec.metric, openSpec.judge) : [];
   goals.push(verdict(openSpec, half?.[0], half?.[1].get('pitaya'), half?.[1].get('bare'), 'bare', openSpread));

@@ -3,7 +3,7 @@ import { fmtRatio } from './compare';
 import type { RunRecord, ScenarioId } from './report-types';
 
 /**
- * Every pass of one (scenario, row, target) that produced a result, main pass first, then the extra
+ * Every pass of one (scenario, row, target), failed ones included, main pass first, then the extra
  * passes in the order they ran (`repeat`).
  */
 export function passesFor(runs: readonly RunRecord[], scenario: ScenarioId, row: string, target: TargetId): RunRecord[] {

@@ -1,39 +1,34 @@
 import { GOAL_ECHO_CASES } from '../orchestrator/plan';
 import type { TargetId } from '../targets/target';
 import { fmtInt, fmtMs, fmtRatio, rowsOf, table } from './compare';
-import { deliveredOf, generatorBound, percentileOf, serverMicrosPerRequestOf, throughputOf } from './metrics';
+import { byRatio, closedRowLabel, ECHO_FIGURES, type JudgedMetric } from './goals';
+import { deliveredOf, generatorBound, throughputOf } from './metrics';
 import { passesFor, passRatios } from './pass-spread';
-import type { BenchReport, RunRecord, ScenarioId } from './report-types';
+import type { BenchReport, ScenarioId } from './report-types';
 
-/** One judged figure of one row: which targets it compares and how. */
-interface JudgedFigure {
+/** One judged figure of one row: which targets it compares, and how (the Goals table's metric and ratio). */
+interface JudgedFigure extends JudgedMetric {
   readonly scenario: ScenarioId;
   readonly row: string;
   readonly figure: string;
   readonly baseline: TargetId;
   readonly pitaya: TargetId;
-  readonly metric: (r: RunRecord | undefined) => number | undefined;
   readonly format: (v: number) => string;
-  /** pitaya-ts's value, the baseline's → the ratio the goal judges. */
-  readonly judge: (pitaya: number, baseline: number) => number;
 }
-
-const byRatio = (p: number, b: number): number => p / b;
 const kilo = (v: number): string => `${(v / 1000).toFixed(1)}k`;
 
 /** Every judged figure of the report's rows, in the Goals table's order. */
 function judgedFigures(report: BenchReport): JudgedFigure[] {
   const figures: JudgedFigure[] = [];
   for (const c of GOAL_ECHO_CASES) {
-    const row = `A-closed ${c.transport} ${c.clients}c ${c.payload}B`;
-    const base = { scenario: 'A-closed' as const, row, baseline: 'bare' as const, pitaya: 'pitaya' as const };
-    figures.push({ ...base, figure: 'req/s', metric: throughputOf, format: kilo, judge: byRatio });
-    figures.push({ ...base, figure: 'server µs/request', metric: serverMicrosPerRequestOf, format: (v) => v.toFixed(1), judge: (p, b) => b / p });
-    figures.push({ ...base, figure: 'p99 ms', metric: (r) => percentileOf(r, 'p99'), format: fmtMs, judge: byRatio });
+    const base = { scenario: 'A-closed' as const, row: closedRowLabel(c.transport, c.clients, c.payload), baseline: 'bare' as const, pitaya: 'pitaya' as const };
+    figures.push({ ...base, figure: 'req/s', ...ECHO_FIGURES.throughput, format: kilo });
+    figures.push({ ...base, figure: 'server µs/request', ...ECHO_FIGURES.micros, format: (v) => v.toFixed(1) });
+    figures.push({ ...base, figure: 'p99 ms', ...ECHO_FIGURES.p99, format: fmtMs });
   }
   const rowsIn = (scenario: ScenarioId, keep: (row: string) => boolean = () => true): string[] => [...rowsOf(report.runs, scenario).keys()].filter(keep);
   for (const row of rowsIn('A-open', (r) => r.includes('@50%'))) {
-    figures.push({ scenario: 'A-open', row, figure: 'p99 ms', baseline: 'bare', pitaya: 'pitaya', metric: (r) => percentileOf(r, 'p99'), format: fmtMs, judge: byRatio });
+    figures.push({ scenario: 'A-open', row, figure: 'p99 ms', baseline: 'bare', pitaya: 'pitaya', ...ECHO_FIGURES.p99, format: fmtMs });
   }
   for (const row of rowsIn('B-closed')) {
     figures.push({ scenario: 'B-closed', row, figure: 'delivered/s', baseline: 'bare', pitaya: 'pitaya', metric: deliveredOf, format: kilo, judge: byRatio });
