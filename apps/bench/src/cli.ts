@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { Command } from 'commander';
 import { detectPinning } from './orchestrator/cpu-pinning';
 import { GeneratorProcess } from './orchestrator/generator-process';
+import { buildNativeGenerator, type NativeGenerator } from './orchestrator/native-generator';
 import { FULL_PLAN, QUICK_PLAN, withWindows, type BenchPlan } from './orchestrator/plan';
 import { estimatePlanMs } from './orchestrator/plan-estimate';
 import { ProcessRegistry } from './orchestrator/process-registry';
@@ -42,6 +43,8 @@ interface CliOptions {
   observabilityOnly?: boolean;
   /** Only the cluster broadcast rows (B-cluster: standalone pitaya-ts, then backend → 2 frontends). */
   clusterBroadcastOnly?: boolean;
+  /** What drives the echo rows: `native` (default; falls back to node when it cannot be built) or `node`. */
+  generator: string;
 }
 
 function fdLimit(): string {
@@ -73,7 +76,11 @@ async function run(options: CliOptions, registry: ProcessRegistry): Promise<numb
   const ctx: TargetContext = { registry, pinning, tmpDir, distDir: __dirname, appDir: path.resolve(__dirname, '..') };
   progress.note(`pitaya-ts bench (${plan.mode}): ${pinning.reason}; temporary files in ${tmpDir}`);
   const generator = new GeneratorProcess(registry, ctx.distDir, path.join(tmpDir, 'generator.log'));
-  const suite = new Suite(ctx, plan, generator, progress);
+  const native: NativeGenerator = options.generator === 'node'
+    ? { description: 'Node (`--generator node`)' }
+    : buildNativeGenerator(ctx.appDir, path.join(tmpDir, 'native'));
+  progress.note(`echo rows' load generator: ${native.description}`);
+  const suite = new Suite(ctx, plan, generator, progress, native.binary);
   const statuses = new Map<TargetId, string>();
   let boot: BootRecord | undefined;
   let profile: ProfileRecord | undefined;
@@ -139,6 +146,7 @@ async function run(options: CliOptions, registry: ProcessRegistry): Promise<numb
     command: `npm run bench --${process.argv.slice(2).length ? ` ${process.argv.slice(2).join(' ')}` : ''}`,
     machine: machineInfo(limit),
     pinning: pinning.reason,
+    echoGenerator: native.description,
     plan,
     targets,
     runs: suite.runs,
@@ -168,6 +176,7 @@ function main(): void {
     .option('--schema-only', 'only the declared-schema rows: plain vs zod-validated echo on one pitaya-ts server')
     .option('--cluster-broadcast-only', 'only the cluster broadcast rows: one room on standalone pitaya-ts, then on a backend with its members on two frontends')
     .option('--observability-only', 'only the observability rows: echo with observability off, the Prometheus reporter on, tracing sampled at 100 %')
+    .option('--generator <kind>', 'what drives the echo rows: native (the C generator in native/, built with cc at start; Node when it cannot be built) or node', 'native')
     .parse();
   const options = program.opts<CliOptions>();
   const registry = new ProcessRegistry(detectPinning());

@@ -147,7 +147,7 @@ describe('report', () => {
     // 20 µs (bare) and 26.3 µs (pitaya-ts): bare ÷ pitaya-ts = 0.76×.
     expect(line(`| ${row} |`, '### Server CPU per request')).toContain('| 20.0 | – | 26.3 (bare ÷ this 0.76×) |');
     expect(line(`| ${row} | raw`, '### Load generator calibration')).toContain('| 40,000 | 95 % ⚠ | 23.8 |');
-    expect(line(`| ${row} | \`ws\``, '### Load generator calibration')).toContain('| 30,000 | 99 % ⚠ | 33.0 |');
+    expect(line(`| ${row} | Node generator, \`ws\``, '### Load generator calibration')).toContain('| 30,000 | 99 % ⚠ | 33.0 |');
     expect(markdown).toContain('⚠ = the load generator used more than 85 % of its core');
     expect(line('| A echo ws 100c 64 B: req/s', '## Goals')).toContain('bare generator-bound (generator at 95 %');
   });

@@ -17,15 +17,23 @@ export interface TimedJob {
   readonly connectConcurrency: number;
 }
 
+/**
+ * An echo job may run on the native generator (`native/loadgen.c`, compiled by the orchestrator):
+ * the path of its binary. Unset = the Node clients of this process.
+ */
+export interface NativeCapable {
+  readonly nativeBinary?: string;
+}
+
 /** Scenario A, closed loop: every client has exactly one request in flight. */
-export interface EchoClosedJob extends TimedJob {
+export interface EchoClosedJob extends TimedJob, NativeCapable {
   readonly kind: 'echo-closed';
   readonly clients: number;
   readonly payloadBytes: number;
 }
 
 /** Scenario A, open loop: a fixed aggregate rate, latency from the intended send time. */
-export interface EchoOpenJob extends TimedJob {
+export interface EchoOpenJob extends TimedJob, NativeCapable {
   readonly kind: 'echo-open';
   readonly clients: number;
   readonly payloadBytes: number;

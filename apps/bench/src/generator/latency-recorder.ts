@@ -35,6 +35,12 @@ export class LatencyRecorder {
     this.histogram.recordValue(v < 1 ? 1 : v > HIGHEST_MICROS ? HIGHEST_MICROS : v);
   }
 
+  /** Records `count` latencies of `micros` each (a histogram bucket from the native generator). */
+  recordMicrosCount(micros: number, count: number): void {
+    const v = Math.round(micros);
+    this.histogram.recordValueWithCount(v < 1 ? 1 : v > HIGHEST_MICROS ? HIGHEST_MICROS : v, count);
+  }
+
   get count(): number {
     return this.histogram.totalCount;
   }

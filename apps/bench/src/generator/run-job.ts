@@ -3,14 +3,15 @@ import { runEchoClosed } from './echo-closed';
 import { runEchoOpen } from './echo-open';
 import { runIdleRamp } from './idle-ramp';
 import type { Job, JobResult, RunHooks } from './jobs';
+import { runNativeEcho } from './native-echo';
 
 /** Runs one job of any kind in this process. */
 export function runJob(job: Job, hooks: RunHooks): Promise<JobResult> {
   switch (job.kind) {
     case 'echo-closed':
-      return runEchoClosed(job, hooks);
+      return job.nativeBinary ? runNativeEcho(job, job.nativeBinary, hooks) : runEchoClosed(job, hooks);
     case 'echo-open':
-      return runEchoOpen(job, hooks);
+      return job.nativeBinary ? runNativeEcho(job, job.nativeBinary, hooks) : runEchoOpen(job, hooks);
     case 'broadcast':
       return runBroadcast(job, hooks);
     case 'idle':

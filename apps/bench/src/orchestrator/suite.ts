@@ -35,7 +35,18 @@ export class Suite {
     readonly plan: BenchPlan,
     readonly generator: GeneratorProcess,
     readonly progress: ProgressBar,
+    /** The native echo generator's binary; unset = the Node generator drives the echo rows too. */
+    readonly nativeBinary?: string,
   ) {}
+
+  /**
+   * `job` on the native generator when it is an echo job it can run: not the calibration row,
+   * which measures the Node generator's `ws`-library client on purpose.
+   */
+  private withGenerator(job: Job): Job {
+    if (!this.nativeBinary || (job.kind !== 'echo-closed' && job.kind !== 'echo-open') || job.endpoint.wsClient !== undefined) return job;
+    return { ...job, nativeBinary: this.nativeBinary };
+  }
 
   /** Starts `target`, runs `body`, always stops it. Returns undefined (and notes why) if it could not start. */
   async withTarget<T>(target: TargetDefinition, body: (running: RunningTarget) => Promise<T>, options?: StartOptions): Promise<T | undefined> {
@@ -61,7 +72,7 @@ export class Suite {
    */
   async load(target: TargetDefinition, running: RunningTarget, spec: LoadSpec, keep = true): Promise<RunRecord> {
     const port = spec.transport === 'ws' ? running.wsPort : running.tcpPort;
-    const job = spec.job({ transport: spec.transport, host: '127.0.0.1', port, ...(spec.wsClient ? { wsClient: spec.wsClient } : {}) }, running);
+    const job = this.withGenerator(spec.job({ transport: spec.transport, host: '127.0.0.1', port, ...(spec.wsClient ? { wsClient: spec.wsClient } : {}) }, running));
     const estimate = estimateMs(job);
     this.progress.step(`${target.label} · ${spec.row}`, estimate);
     const meter = new CpuMeter(running.pid);
@@ -75,7 +86,8 @@ export class Suite {
       else rssAfter = readRssKb(running.pid);
     };
     const { job: _builder, ...row } = spec;
-    const base = { ...row, target: target.id };
+    const generator = job.kind === 'echo-closed' || job.kind === 'echo-open' ? { generator: job.nativeBinary ? 'native' as const : 'node' as const } : {};
+    const base = { ...row, target: target.id, ...generator };
     let record: RunRecord;
     try {
       const result: JobResult = await this.generator.run(job, onCheckpoint, estimate * 2 + 60_000);
@@ -102,7 +114,7 @@ export class Suite {
     const endpoint: Endpoint = { transport: 'ws', host: '127.0.0.1', port: running.wsPort };
     const common = { endpoint, routes: running.routes, warmupMs: ms / 2, measureMs: ms / 2, drainMs: 300, connectTimeoutMs: 15_000, connectConcurrency: 100 };
     try {
-      await this.generator.run({ ...common, kind: 'echo-closed', clients: 100, payloadBytes: 64 }, () => undefined, 60_000);
+      await this.generator.run(this.withGenerator({ ...common, kind: 'echo-closed', clients: 100, payloadBytes: 64 }), () => undefined, 60_000);
       if (broadcast) await this.generator.run({ ...common, kind: 'broadcast', rooms: 10, roomSize: 10, mode: 'closed', ratePerSender: 10, inFlightPerRoom: 4, payloadBytes: 128 }, () => undefined, 60_000);
     } catch (error) {
       this.progress.note(`! priming ${target.label} failed: ${(error as Error).message.split('\n')[0]}`);

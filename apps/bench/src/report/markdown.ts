@@ -122,7 +122,8 @@ function echoSection(report: BenchReport): string {
         gen === undefined || !rate ? '–' : ((gen * 1e6) / rate).toFixed(1), pct(r?.serverCpu),
       ];
     };
-    return [line('raw `net` client (default)', raw), line('`ws` package client', library)];
+    const defaultClient = raw?.generator === 'native' ? 'native generator (default)' : 'raw `net` client (default)';
+    return [line(defaultClient, raw), line('Node generator, `ws` package client', library)];
   });
   const open = [...rowsOf(runs, 'A-open').entries()].flatMap(([row, targets]) =>
     MAIN.map((t) => {
@@ -347,6 +348,7 @@ export function renderMarkdown(report: BenchReport, chartFiles: readonly { chart
       `- **Started:** ${report.startedAt}; **duration:** ${duration(report.durationMs)}`,
       `- **Machine:** ${m.cpuModel}, ${m.cores} cores, ${m.memoryGiB} GiB RAM; ${m.os} (kernel ${m.kernel}); Node ${m.node}; \`ulimit -n\` ${m.fdLimit}`,
       `- **Pinning:** ${report.pinning}. All traffic on 127.0.0.1.`,
+      ...(report.echoGenerator ? [`- **Echo rows' load generator:** ${report.echoGenerator}; broadcast and idle rows: the Node generator.`] : []),
       `- **Windows:** warm-up ${report.plan.warmupMs / 1000} s, measured ${report.plan.measureMs / 1000} s (open loop ${report.plan.openMeasureMs / 1000} s); ${passesText(report.plan.goalRepeats)}; ` +
         'latencies from an HDR histogram at 1 µs resolution (3 significant digits).',
     ].join('\n'),
@@ -357,8 +359,11 @@ export function renderMarkdown(report: BenchReport, chartFiles: readonly { chart
     'Method and caveats',
     [
       '- One load-generator process (`dist/generator/worker.js`) drives every client with the Pitaya wire protocol: over WebSocket with its own client on raw `net` sockets (fixed-key upgrade, one masked binary frame per packet, each request frame built and masked once and only its id patched, responses scanned in place), or raw TCP. The orchestrator reads the server\'s CPU and memory from `/proc` at the window edges; the generator reports its own CPU.',
+      ...(report.echoGenerator?.startsWith('native')
+        ? ['- The echo rows (A, D, the schema, observability and compression rows; not the calibration row) run on the native generator instead, a child of that process on the same core: one C epoll loop over non-blocking sockets, the request encoded once by `@pitaya-ts/protocol` and only its id patched, responses scanned in place, no allocation after connecting. It costs the generator\'s core about half of what the server spends per request, so the echo rows measure the server: the Node generator saturated its core before the servers did, and a saturated generator made the ratios swing by up to 40 % from pass to pass.']
+        : []),
       '- Every target answers the same packets: handshake → ack → `echo` requests, `join` requests, `send` notifies broadcast as `onMsg` pushes. JSON everywhere; pitaya-ts with Pitaya\'s default compression (from 256 B), bare and pinus without.',
-      `- On 2 cores the generator is one Node process on one core. A row where it used more than ${Math.round(GENERATOR_BOUND * 100)} % of its core is flagged ⚠: its figure is a lower bound of the server's ceiling, and a ratio against a flagged bare figure overstates pitaya-ts.`,
+      `- On 2 cores the generator is one process on one core. A row where it used more than ${Math.round(GENERATOR_BOUND * 100)} % of its core is flagged ⚠: its figure is a lower bound of the server's ceiling, and a ratio against a flagged bare figure overstates pitaya-ts.`,
       '- The open-loop rates are derived from the bare maximum of this run, so every target receives the same offered load; a target slower than that rate shows it as queueing latency, lost and shed requests.',
       report.plan.goalRepeats > 0
         ? `- The judged rows (A goal echo rows, the open loop at 50 %, B closed loop, D over gRPC, the cluster broadcast) ran ${report.plan.goalRepeats + 1} times per target: the main pass, then ${report.plan.goalRepeats} extra pass(es) each restarting bare then pitaya-ts (the bare forwarder then the pitaya-ts pair for D, standalone then the cluster for B-cluster), so the targets alternate in time; the open loop offers the main pass's rate every time. Every table shows each target's best pass (highest req/s or delivered/s, lowest p99 for the open loop; that pass's other figures with it): the machine's interference only ever worsens a figure. Other rows ran once: treat differences under ~10 % there as noise.`

@@ -25,6 +25,8 @@ export interface RowParameters {
   readonly wsClient?: WsClientKind;
   /** Which extra pass over the judged rows this run is (1, 2, …); absent for the main pass. */
   readonly repeat?: number;
+  /** The echo rows' generator: `native` (`native/loadgen.c`) or `node` (absent in reports before it existed: node). */
+  readonly generator?: 'native' | 'node';
 }
 
 /** One measured run of one target. */
@@ -114,6 +116,8 @@ export interface BenchReport {
   readonly command: string;
   readonly machine: MachineInfo;
   readonly pinning: string;
+  /** What drove the echo rows (the native generator and its compiler, or why the Node one did); absent before it existed. */
+  readonly echoGenerator?: string;
   readonly plan: BenchPlan;
   readonly targets: readonly TargetStatus[];
   readonly runs: readonly RunRecord[];

@@ -21,7 +21,7 @@ export interface ConnectionListener {
 const NOOP_LISTENER: ConnectionListener = { onResponse: () => undefined, onPush: () => undefined, onClose: () => undefined };
 
 /** `sys.type`/`sys.version` are what pomelo clients send; Pitaya ignores them, pinus wants `sys` present. */
-const HANDSHAKE_PACKET = encodePacket(
+export const HANDSHAKE_PACKET = encodePacket(
   PacketType.Handshake,
   encodeHandshakeRequest({ sys: { platform: 'bench', libVersion: '0.1.0', clientBuildNumber: '1', clientVersion: '0.1.0', type: 'bench', version: '0.1.0' } }),
 );
