@@ -1,53 +1,17 @@
 import { decodeMessage, MessageType, PacketDecoder } from '@pitaya-ts/protocol';
-import { BareServer } from '../src/servers/bare-server';
 import { PITAYA_ROUTES } from '../src/servers/bench-routes';
 import { runEchoClosed } from '../src/generator/echo-closed';
 import { runEchoOpen } from '../src/generator/echo-open';
 import { runBroadcast } from '../src/generator/broadcast';
 import { runIdleRamp } from '../src/generator/idle-ramp';
-import { NO_HOOKS, type CheckpointLabel, type RunHooks, type TimedJob } from '../src/generator/jobs';
+import { NO_HOOKS } from '../src/generator/jobs';
 import { broadcastPayload, echoPayload, readTimestamp } from '../src/wire/payloads';
 import { FIRST_REQUEST_ID, nextRequestId, RequestTemplate } from '../src/wire/request-template';
 import { summarizeProfile, type CpuProfile } from '../src/profile/cpu-profile';
-import type { Transport } from '../src/wire/endpoint';
+import { atLeastDelay, recordingHooks, timedJob, withServer } from './generator-fixtures';
 
 // These tests check that the generator counts and times correctly against a tiny in-process bare
 // server. They assert no speed: only counts that must match and delays that must show.
-
-async function withServer<T>(delayMs: number, body: (server: BareServer, ports: { ws: number; tcp: number }) => Promise<T>): Promise<T> {
-  const server = new BareServer({ host: '127.0.0.1', wsPort: 0, tcpPort: 0, routes: PITAYA_ROUTES, delayMs });
-  const ports = await server.start();
-  try {
-    return await body(server, ports);
-  } finally {
-    await server.close();
-  }
-}
-
-/**
- * A server delay of `ms` can show up to ~1 ms shorter: libuv starts a timer from the loop's cached
- * time, which is already in the past when the request arrives late in a loop iteration.
- */
-function atLeastDelay(ms: number): number {
-  return (ms - 2) * 1000;
-}
-
-function timedJob(transport: Transport, port: number, warmupMs: number, measureMs: number): TimedJob {
-  return {
-    endpoint: { transport, host: '127.0.0.1', port },
-    routes: PITAYA_ROUTES,
-    warmupMs,
-    measureMs,
-    drainMs: 2000,
-    connectTimeoutMs: 5000,
-    connectConcurrency: 10,
-  };
-}
-
-function recordingHooks(): RunHooks & { labels: CheckpointLabel[] } {
-  const labels: CheckpointLabel[] = [];
-  return { labels, checkpoint: (label) => (labels.push(label), Promise.resolve()) };
-}
 
 describe('wire helpers', () => {
   it('patches every request id into a packet the protocol decodes', () => {

@@ -14,6 +14,12 @@ export interface LatencySummary {
 /** Highest latency tracked exactly: 60 s. Anything slower is clamped (and is a failed run anyway). */
 const HIGHEST_MICROS = 60_000_000;
 
+/** Whole microseconds inside what the histogram tracks. */
+function clampMicros(micros: number): number {
+  const v = Math.round(micros);
+  return v < 1 ? 1 : v > HIGHEST_MICROS ? HIGHEST_MICROS : v;
+}
+
 /** An HDR histogram of latencies at microsecond resolution, 3 significant digits. */
 export class LatencyRecorder {
   private readonly histogram = hdr.build({
@@ -25,20 +31,17 @@ export class LatencyRecorder {
 
   /** Records a latency given in milliseconds (`performance.now()` differences). */
   recordMillis(ms: number): void {
-    const micros = Math.round(ms * 1000);
-    this.histogram.recordValue(micros < 1 ? 1 : micros > HIGHEST_MICROS ? HIGHEST_MICROS : micros);
+    this.histogram.recordValue(clampMicros(ms * 1000));
   }
 
   /** Records a latency given in microseconds. */
   recordMicros(micros: number): void {
-    const v = Math.round(micros);
-    this.histogram.recordValue(v < 1 ? 1 : v > HIGHEST_MICROS ? HIGHEST_MICROS : v);
+    this.histogram.recordValue(clampMicros(micros));
   }
 
   /** Records `count` latencies of `micros` each (a histogram bucket from the native generator). */
   recordMicrosCount(micros: number, count: number): void {
-    const v = Math.round(micros);
-    this.histogram.recordValueWithCount(v < 1 ? 1 : v > HIGHEST_MICROS ? HIGHEST_MICROS : v, count);
+    this.histogram.recordValueWithCount(clampMicros(micros), count);
   }
 
   get count(): number {

@@ -3,9 +3,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 /** The native echo generator, or why the Node generator drives the echo rows instead. */
-export type NativeGenerator =
-  | { readonly binary: string; readonly description: string }
-  | { readonly binary?: undefined; readonly description: string };
+export interface NativeGenerator {
+  /** The built binary; unset when the Node generator drives the echo rows. */
+  readonly binary?: string;
+  readonly description: string;
+}
 
 /**
  * Compiles `native/loadgen.c` (the echo rows' load generator) into `outDir` with the machine's C

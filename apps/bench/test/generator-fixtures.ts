@@ -1,0 +1,42 @@
+import { BareServer } from '../src/servers/bare-server';
+import { PITAYA_ROUTES } from '../src/servers/bench-routes';
+import type { CheckpointLabel, RunHooks, TimedJob } from '../src/generator/jobs';
+import type { Transport } from '../src/wire/endpoint';
+
+// Fixtures shared by the generator tests (Node and native): a tiny in-process bare server, a
+// job's timing, hooks that record the checkpoints.
+
+export async function withServer<T>(delayMs: number, body: (server: BareServer, ports: { ws: number; tcp: number }) => Promise<T>): Promise<T> {
+  const server = new BareServer({ host: '127.0.0.1', wsPort: 0, tcpPort: 0, routes: PITAYA_ROUTES, delayMs });
+  const ports = await server.start();
+  try {
+    return await body(server, ports);
+  } finally {
+    await server.close();
+  }
+}
+
+/**
+ * A server delay of `ms` can show up to ~1 ms shorter: libuv starts a timer from the loop's cached
+ * time, which is already in the past when the request arrives late in a loop iteration.
+ */
+export function atLeastDelay(ms: number): number {
+  return (ms - 2) * 1000;
+}
+
+export function timedJob(transport: Transport, port: number, warmupMs: number, measureMs: number): TimedJob {
+  return {
+    endpoint: { transport, host: '127.0.0.1', port },
+    routes: PITAYA_ROUTES,
+    warmupMs,
+    measureMs,
+    drainMs: 2000,
+    connectTimeoutMs: 5000,
+    connectConcurrency: 10,
+  };
+}
+
+export function recordingHooks(): RunHooks & { labels: CheckpointLabel[] } {
+  const labels: CheckpointLabel[] = [];
+  return { labels, checkpoint: (label) => (labels.push(label), Promise.resolve()) };
+}
