@@ -43,7 +43,7 @@ interface CliOptions {
   observabilityOnly?: boolean;
   /** Only the cluster broadcast rows (B-cluster: standalone pitaya-ts, then backend → 2 frontends). */
   clusterBroadcastOnly?: boolean;
-  /** What drives the echo rows: `native` (default; falls back to node when it cannot be built) or `node`. */
+  /** What drives the echo and broadcast rows: `native` (default; falls back to node when it cannot be built) or `node`. */
   generator: string;
 }
 
@@ -79,7 +79,7 @@ async function run(options: CliOptions, registry: ProcessRegistry): Promise<numb
   const native: NativeGenerator = options.generator === 'node'
     ? { description: 'Node (`--generator node`)' }
     : buildNativeGenerator(ctx.appDir, path.join(tmpDir, 'native'));
-  progress.note(`echo rows' load generator: ${native.description}`);
+  progress.note(`load generator of the echo and broadcast rows: ${native.description}`);
   const suite = new Suite(ctx, plan, generator, progress, native.binary);
   const statuses = new Map<TargetId, string>();
   let boot: BootRecord | undefined;
@@ -176,7 +176,7 @@ function main(): void {
     .option('--schema-only', 'only the declared-schema rows: plain vs zod-validated echo on one pitaya-ts server')
     .option('--cluster-broadcast-only', 'only the cluster broadcast rows: one room on standalone pitaya-ts, then on a backend with its members on two frontends')
     .option('--observability-only', 'only the observability rows: echo with observability off, the Prometheus reporter on, tracing sampled at 100 %')
-    .option('--generator <kind>', 'what drives the echo rows: native (the C generator in native/, built with cc at start; Node when it cannot be built) or node', 'native')
+    .option('--generator <kind>', 'what drives the echo and broadcast rows: native (the C generator in native/, built with cc at start; Node when it cannot be built) or node', 'native')
     .parse();
   const options = program.opts<CliOptions>();
   const registry = new ProcessRegistry(detectPinning());

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { runNativeEcho } from '../src/generator/native-echo';
+import { runNativeBroadcast, runNativeEcho } from '../src/generator/native-load';
 import { buildNativeGenerator } from '../src/orchestrator/native-generator';
 import { atLeastDelay, recordingHooks, timedJob, withServer } from './generator-fixtures';
 
@@ -62,6 +62,66 @@ describe('native echo generator', () => {
       expect(result.latency.p50).toBeGreaterThanOrEqual(atLeastDelay(30));
       expect(server.stats.requests).toBe(result.answeredTotal);
       expect(result.answeredTotal).toBeGreaterThanOrEqual(240);
+    });
+  });
+
+  it('broadcast, rate mode: every push the server wrote is received, and the window counts match the timestamps', async () => {
+    await withServer(0, async (server, ports) => {
+      const hooks = recordingHooks();
+      const result = await runNativeBroadcast(
+        { ...timedJob('ws', ports.ws, 200, 800), kind: 'broadcast', rooms: 2, roomSize: 5, mode: 'rate', ratePerSender: 25, inFlightPerRoom: 1, payloadBytes: 96 },
+        binary, hooks,
+      );
+      expect(server.stats.requests).toBe(10); // the joins
+      expect(server.stats.notifies).toBe(result.sentTotal);
+      expect(server.stats.pushes).toBe(result.sentTotal * 5);
+      expect(result.deliveredTotal).toBe(server.stats.pushes);
+      expect(result.latency.count).toBe(result.deliveries);
+      expect(result.sends).toBeGreaterThanOrEqual(38); // 2 rooms × 25/s × 0.8 s, give or take an edge
+      expect(result.sends).toBeLessThanOrEqual(42);
+      expect(result.senders).toBe(2);
+      expect(hooks.labels).toEqual(['measure-start', 'measure-end']);
+    });
+  });
+
+  it.each(['ws', 'tcp'] as const)('broadcast over %s, closed loop with several senders: each keeps one message in flight, released by its own copy only', async (transport) => {
+    await withServer(0, async (server, ports) => {
+      const result = await runNativeBroadcast(
+        {
+          ...timedJob(transport, transport === 'ws' ? ports.ws : ports.tcp, 200, 600), kind: 'broadcast', rooms: 2, roomSize: 6, mode: 'closed',
+          ratePerSender: 0, inFlightPerRoom: 3, sendersPerRoom: 3, payloadBytes: 96,
+        },
+        binary, { checkpoint: () => Promise.resolve() },
+      );
+      expect(result.senders).toBe(6);
+      expect(result.maxInFlight).toBe(3);
+      expect(result.stalls).toBe(0);
+      expect(server.stats.notifies).toBe(result.sentTotal);
+      expect(result.deliveredTotal).toBe(result.sentTotal * 6);
+      expect(result.sends).toBeGreaterThan(0);
+      expect(result.latency.count).toBe(result.deliveries);
+    });
+  });
+
+  it('broadcast spread over two servers: members alternate between the endpoints', async () => {
+    await withServer(0, async (a, portsA) => {
+      await withServer(0, async (b, portsB) => {
+        // Each bare server has its own rooms: members on the other server never get those pushes,
+        // so every member receives only what its own server's senders sent.
+        const result = await runNativeBroadcast(
+          {
+            ...timedJob('ws', portsA.ws, 100, 300), kind: 'broadcast', rooms: 1, roomSize: 8, mode: 'rate', ratePerSender: 20, inFlightPerRoom: 1, payloadBytes: 96,
+            endpoints: [{ transport: 'ws', host: '127.0.0.1', port: portsA.ws }, { transport: 'ws', host: '127.0.0.1', port: portsB.ws }],
+          },
+          binary, { checkpoint: () => Promise.resolve() },
+        );
+        expect(result.connected).toBe(8);
+        expect(a.stats.handshakes).toBe(4);
+        expect(b.stats.handshakes).toBe(4);
+        expect(a.stats.requests + b.stats.requests).toBe(8);
+        expect(a.stats.pushes).toBe(0); // the room's sender, member 7, is on the second server
+        expect(result.deliveredTotal).toBe(b.stats.pushes);
+      });
     });
   });
 

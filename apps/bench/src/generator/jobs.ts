@@ -18,7 +18,7 @@ export interface TimedJob {
 }
 
 /**
- * An echo job may run on the native generator (`native/loadgen.c`, compiled by the orchestrator):
+ * An echo or broadcast job may run on the native generator (`native/loadgen.c`, compiled by the orchestrator):
  * the path of its binary. Unset = the Node clients of this process.
  */
 export interface NativeCapable {
@@ -43,7 +43,7 @@ export interface EchoOpenJob extends TimedJob, NativeCapable {
 }
 
 /** Scenario B: rooms of `roomSize` members, the last member of each room sends. */
-export interface BroadcastJob extends TimedJob {
+export interface BroadcastJob extends TimedJob, NativeCapable {
   readonly kind: 'broadcast';
   readonly rooms: number;
   readonly roomSize: number;

@@ -3,7 +3,7 @@ import { runEchoClosed } from './echo-closed';
 import { runEchoOpen } from './echo-open';
 import { runIdleRamp } from './idle-ramp';
 import type { Job, JobResult, RunHooks } from './jobs';
-import { runNativeEcho } from './native-echo';
+import { runNativeBroadcast, runNativeEcho } from './native-load';
 
 /** Runs one job of any kind in this process. */
 export function runJob(job: Job, hooks: RunHooks): Promise<JobResult> {
@@ -13,7 +13,7 @@ export function runJob(job: Job, hooks: RunHooks): Promise<JobResult> {
     case 'echo-open':
       return job.nativeBinary ? runNativeEcho(job, job.nativeBinary, hooks) : runEchoOpen(job, hooks);
     case 'broadcast':
-      return runBroadcast(job, hooks);
+      return job.nativeBinary ? runNativeBroadcast(job, job.nativeBinary, hooks) : runBroadcast(job, hooks);
     case 'idle':
       return runIdleRamp(job, hooks);
   }

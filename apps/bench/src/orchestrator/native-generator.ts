@@ -2,17 +2,17 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-/** The native echo generator, or why the Node generator drives the echo rows instead. */
+/** The native load generator, or why the Node generator drives the echo and broadcast rows instead. */
 export interface NativeGenerator {
-  /** The built binary; unset when the Node generator drives the echo rows. */
+  /** The built binary; unset when the Node generator drives the echo and broadcast rows. */
   readonly binary?: string;
   readonly description: string;
 }
 
 /**
- * Compiles `native/loadgen.c` (the echo rows' load generator) into `outDir` with the machine's C
+ * Compiles `native/loadgen.c` (the echo and broadcast rows' load generator) into `outDir` with the machine's C
  * compiler. Runs once at start-up, before any load (a synchronous build is fine there). No compiler
- * or a failed build is not fatal: the Node generator then drives the echo rows, and the report says so.
+ * or a failed build is not fatal: the Node generator then drives those rows, and the report says so.
  */
 export function buildNativeGenerator(appDir: string, outDir: string): NativeGenerator {
   const source = path.join(appDir, 'native', 'loadgen.c');

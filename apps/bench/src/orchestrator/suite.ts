@@ -35,16 +35,16 @@ export class Suite {
     readonly plan: BenchPlan,
     readonly generator: GeneratorProcess,
     readonly progress: ProgressBar,
-    /** The native echo generator's binary; unset = the Node generator drives the echo rows too. */
+    /** The native generator's binary; unset = the Node generator drives the echo and broadcast rows too. */
     readonly nativeBinary?: string,
   ) {}
 
   /**
-   * `job` on the native generator when it is an echo job it can run: not the calibration row,
-   * which measures the Node generator's `ws`-library client on purpose.
+   * `job` on the native generator when it can run it (echo and broadcast jobs): not the idle ramp,
+   * and not the calibration row, which measures the Node generator's `ws`-library client on purpose.
    */
   private withGenerator(job: Job): Job {
-    if (!this.nativeBinary || (job.kind !== 'echo-closed' && job.kind !== 'echo-open') || job.endpoint.wsClient !== undefined) return job;
+    if (!this.nativeBinary || job.kind === 'idle' || job.endpoint.wsClient !== undefined) return job;
     return { ...job, nativeBinary: this.nativeBinary };
   }
 
@@ -86,7 +86,7 @@ export class Suite {
       else rssAfter = readRssKb(running.pid);
     };
     const { job: _builder, ...row } = spec;
-    const generator = job.kind === 'echo-closed' || job.kind === 'echo-open' ? { generator: job.nativeBinary ? 'native' as const : 'node' as const } : {};
+    const generator = job.kind === 'idle' ? {} : { generator: job.nativeBinary ? 'native' as const : 'node' as const };
     const base = { ...row, target: target.id, ...generator };
     let record: RunRecord;
     try {
@@ -115,7 +115,7 @@ export class Suite {
     const common = { endpoint, routes: running.routes, warmupMs: ms / 2, measureMs: ms / 2, drainMs: 300, connectTimeoutMs: 15_000, connectConcurrency: 100 };
     try {
       await this.generator.run(this.withGenerator({ ...common, kind: 'echo-closed', clients: 100, payloadBytes: 64 }), () => undefined, 60_000);
-      if (broadcast) await this.generator.run({ ...common, kind: 'broadcast', rooms: 10, roomSize: 10, mode: 'closed', ratePerSender: 10, inFlightPerRoom: 4, payloadBytes: 128 }, () => undefined, 60_000);
+      if (broadcast) await this.generator.run(this.withGenerator({ ...common, kind: 'broadcast', rooms: 10, roomSize: 10, mode: 'closed', ratePerSender: 10, inFlightPerRoom: 4, payloadBytes: 128 }), () => undefined, 60_000);
     } catch (error) {
       this.progress.note(`! priming ${target.label} failed: ${(error as Error).message.split('\n')[0]}`);
     }

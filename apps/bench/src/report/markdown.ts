@@ -348,7 +348,7 @@ export function renderMarkdown(report: BenchReport, chartFiles: readonly { chart
       `- **Started:** ${report.startedAt}; **duration:** ${duration(report.durationMs)}`,
       `- **Machine:** ${m.cpuModel}, ${m.cores} cores, ${m.memoryGiB} GiB RAM; ${m.os} (kernel ${m.kernel}); Node ${m.node}; \`ulimit -n\` ${m.fdLimit}`,
       `- **Pinning:** ${report.pinning}. All traffic on 127.0.0.1.`,
-      ...(report.echoGenerator ? [`- **Echo rows' load generator:** ${report.echoGenerator}; broadcast and idle rows: the Node generator.`] : []),
+      ...(report.echoGenerator ? [`- **Load generator of the echo and broadcast rows:** ${report.echoGenerator}; idle rows and the calibration row: the Node generator.`] : []),
       `- **Windows:** warm-up ${report.plan.warmupMs / 1000} s, measured ${report.plan.measureMs / 1000} s (open loop ${report.plan.openMeasureMs / 1000} s); ${passesText(report.plan.goalRepeats)}; ` +
         'latencies from an HDR histogram at 1 µs resolution (3 significant digits).',
     ].join('\n'),
@@ -360,7 +360,7 @@ export function renderMarkdown(report: BenchReport, chartFiles: readonly { chart
     [
       '- One load-generator process (`dist/generator/worker.js`) drives every client with the Pitaya wire protocol: over WebSocket with its own client on raw `net` sockets (fixed-key upgrade, one masked binary frame per packet, each request frame built and masked once and only its id patched, responses scanned in place), or raw TCP. The orchestrator reads the server\'s CPU and memory from `/proc` at the window edges; the generator reports its own CPU.',
       ...(report.echoGenerator?.startsWith('native')
-        ? ['- The echo rows (A, D, the schema, observability and compression rows; not the calibration row) run on the native generator instead, a child of that process on the same core: one C epoll loop over non-blocking sockets, the request encoded once by `@pitaya-ts/protocol` and only its id patched, responses scanned in place, no allocation after connecting. It costs the generator\'s core about half of what the server spends per request, so the echo rows measure the server: the Node generator saturated its core before the servers did, and a saturated generator made the ratios swing by up to 40 % from pass to pass.']
+        ? ['- The echo and broadcast rows (A, B, D, the cluster broadcast, the schema, observability and compression rows; not the calibration row or the idle ramp) run on the native generator instead, a child of that process on the same core: one C epoll loop over non-blocking sockets, each request encoded once by `@pitaya-ts/protocol` with only its id patched, responses and pushes scanned in place, no allocation after connecting. It costs its core about half of what the server spends per echo, so the echo rows measure the server: the Node generator saturated its core before the servers did, and a saturated generator made the ratios swing by up to 40 % from pass to pass.']
         : []),
       '- Every target answers the same packets: handshake → ack → `echo` requests, `join` requests, `send` notifies broadcast as `onMsg` pushes. JSON everywhere; pitaya-ts with Pitaya\'s default compression (from 256 B), bare and pinus without.',
       `- On 2 cores the generator is one process on one core. A row where it used more than ${Math.round(GENERATOR_BOUND * 100)} % of its core is flagged ⚠: its figure is a lower bound of the server's ceiling, and a ratio against a flagged bare figure overstates pitaya-ts.`,

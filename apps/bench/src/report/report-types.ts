@@ -25,7 +25,7 @@ export interface RowParameters {
   readonly wsClient?: WsClientKind;
   /** Which extra pass over the judged rows this run is (1, 2, …); absent for the main pass. */
   readonly repeat?: number;
-  /** The echo rows' generator: `native` (`native/loadgen.c`) or `node` (absent in reports before it existed: node). */
+  /** The generator of an echo or broadcast row: `native` (`native/loadgen.c`) or `node` (absent in reports before it existed: node). */
   readonly generator?: 'native' | 'node';
 }
 
@@ -116,7 +116,7 @@ export interface BenchReport {
   readonly command: string;
   readonly machine: MachineInfo;
   readonly pinning: string;
-  /** What drove the echo rows (the native generator and its compiler, or why the Node one did); absent before it existed. */
+  /** What drove the echo and broadcast rows (the native generator and its compiler, or why the Node one did); absent before it existed. */
   readonly echoGenerator?: string;
   readonly plan: BenchPlan;
   readonly targets: readonly TargetStatus[];
