@@ -22,6 +22,7 @@ import { runCluster } from './scenarios/cluster-scenario';
 import { bareMax, runCalibrationRow, runClosedEcho, runCompressionRow, runObservabilityRow, runOpenEcho, runSchemaRows } from './scenarios/echo-scenario';
 import { runClusterBroadcast } from './scenarios/cluster-broadcast-scenario';
 import { runGoalRepeats } from './scenarios/goal-repeats';
+import { runPairedEcho } from './scenarios/paired-echo-scenario';
 import { runIdle } from './scenarios/idle-scenario';
 import { measureSchemaCost } from './scenarios/schema-cost';
 import { runProfile } from './scenarios/profile-scenario';
@@ -35,6 +36,10 @@ interface CliOptions {
   warmup?: string;
   /** Extra passes over the judged rows (overrides the plan's `goalRepeats`). */
   repeats?: string;
+  /** Interleaved pairs of the echo goal rows (overrides the plan's `pairedPasses`). */
+  pairs?: string;
+  /** Only the interleaved echo pairs (A-paired): a short run of what the echo goals are judged on. */
+  pairedOnly?: boolean;
   out: string;
   keepTmp?: boolean;
   /** Only the declared-schema rows (plain vs validated echo): a short run. */
@@ -68,6 +73,7 @@ async function run(options: CliOptions, registry: ProcessRegistry): Promise<numb
     options.measure ? Number(options.measure) : undefined,
     options.warmup ? Number(options.warmup) : undefined,
     options.repeats !== undefined ? Math.max(0, Math.floor(Number(options.repeats))) : undefined,
+    options.pairs !== undefined ? Math.max(0, Math.floor(Number(options.pairs))) : undefined,
   );
   const progress = new ProgressBar(estimatePlanMs(plan, options.profile === true));
   const limit = fdLimit();
@@ -86,8 +92,8 @@ async function run(options: CliOptions, registry: ProcessRegistry): Promise<numb
   let profile: ProfileRecord | undefined;
   try {
     await generator.start();
-    const partial = options.schemaOnly === true || options.observabilityOnly === true || options.clusterBroadcastOnly === true;
-    for (const id of options.observabilityOnly || options.clusterBroadcastOnly ? [] : options.schemaOnly ? (['pitaya'] as const) : MAIN_TARGETS) {
+    const partial = options.schemaOnly === true || options.observabilityOnly === true || options.clusterBroadcastOnly === true || options.pairedOnly === true;
+    for (const id of options.observabilityOnly || options.clusterBroadcastOnly || options.pairedOnly ? [] : options.schemaOnly ? (['pitaya'] as const) : MAIN_TARGETS) {
       const target = TARGETS[id];
       const reason = target.unavailable(ctx);
       if (reason) {
@@ -114,7 +120,7 @@ async function run(options: CliOptions, registry: ProcessRegistry): Promise<numb
     });
     if (!partial) statuses.set('pitaya-uncompressed', ranCompressed ? 'ran (echo 1 KB only)' : `failed to start: ${suite.failedStart ?? ''}`);
     // Observability off, Prometheus on, tracing on: one after the other so the three see the same machine state.
-    for (const id of options.schemaOnly || options.clusterBroadcastOnly ? [] : (['pitaya', 'pitaya-prometheus', 'pitaya-tracing'] as const)) {
+    for (const id of options.schemaOnly || options.clusterBroadcastOnly || options.pairedOnly ? [] : (['pitaya', 'pitaya-prometheus', 'pitaya-tracing'] as const)) {
       const observed = TARGETS[id];
       const ran = await suite.withTarget(observed, async (running) => {
         await suite.prime(observed, running, plan.primeMs);
@@ -126,6 +132,10 @@ async function run(options: CliOptions, registry: ProcessRegistry): Promise<numb
     for (const id of partial ? [] : MAIN_TARGETS) if (statuses.get(id) === 'ran') await runIdle(suite, TARGETS[id]);
     for (const [id, status] of Object.entries(partial ? {} : await runCluster(suite))) statuses.set(id as TargetId, status);
     if (!partial) await runGoalRepeats(suite);
+    if (!partial || options.pairedOnly) {
+      const paired = await runPairedEcho(suite);
+      if (options.pairedOnly) for (const id of ['bare', 'pitaya'] as const) statuses.set(id, paired ? 'ran (interleaved echo pairs only)' : `not run: ${suite.failedStart ?? 'no pairs planned'}`);
+    }
     if (!partial || options.clusterBroadcastOnly) statuses.set('pitaya-cluster-broadcast', await runClusterBroadcast(suite));
     if (!partial) boot = await runBoot(suite);
     if (options.profile) profile = await runProfile(suite);
@@ -171,6 +181,8 @@ function main(): void {
     .option('--measure <seconds>', 'measured window of each case')
     .option('--warmup <seconds>', 'warm-up of each case')
     .option('--repeats <n>', 'extra passes over the judged rows, bare and pitaya-ts alternating; best pass judged, every pass reported (full: 4, quick: 0)')
+    .option('--pairs <n>', 'interleaved pairs of the echo goal rows, bare and pitaya-ts both up, the generator alternating between them; the echo goals are judged on their median ratio (full: 7, quick: 1, 0 = judge the best passes)')
+    .option('--paired-only', 'only the interleaved echo pairs (A-paired): what the echo goals are judged on, in a few minutes')
     .option('--out <dir>', 'where the report goes', path.resolve(__dirname, '..', 'results'))
     .option('--keep-tmp', 'keep the temporary directory (logs, pinus base) for debugging')
     .option('--schema-only', 'only the declared-schema rows: plain vs zod-validated echo on one pitaya-ts server')

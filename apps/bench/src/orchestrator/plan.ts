@@ -62,6 +62,16 @@ export interface BenchPlan {
    * time; every table then shows each target's best pass. 0 = one pass.
    */
   readonly goalRepeats: number;
+  /**
+   * Interleaved pairs of the echo goal rows (scenario `A-paired`): bare and pitaya-ts both up on the
+   * server core, the generator alternating between them in short windows (bare first in odd pairs,
+   * pitaya-ts first in even ones), so each pair's two windows see the same machine state. The echo
+   * goals are judged on the median of the pairs' ratios. 0 = no pairs (the best passes are judged).
+   */
+  readonly pairedPasses: number;
+  /** Warm-up and measured window of each paired run (the servers are primed once, before the pairs). */
+  readonly pairedWarmupMs: number;
+  readonly pairedMeasureMs: number;
 }
 
 /** `--quick`: every target and scenario, small and short (under 2 minutes with the build). */
@@ -92,6 +102,9 @@ export const QUICK_PLAN: BenchPlan = {
   bootRuns: 3,
   profileClients: 200,
   goalRepeats: 0,
+  pairedPasses: 1,
+  pairedWarmupMs: 300,
+  pairedMeasureMs: 700,
 };
 
 /** The full run: the sizes of peers.md §10, 3 s warm-up and 10 s windows; judged rows best of 5 passes. */
@@ -127,13 +140,19 @@ export const FULL_PLAN: BenchPlan = {
   // One 10 s pass moved these ratios by ±10–25 % on this machine kind, and a process could stay in a
   // slow state for a whole pass (same code, echo at 29k and 57k req/s): best of 5, every pass reported.
   goalRepeats: 4,
+  // Seven pairs of 3 s windows: the two windows of a pair run seconds apart, where the passes above
+  // run minutes apart and this host's speed moves by ±25 % over minutes. An odd count has a true median.
+  pairedPasses: 7,
+  pairedWarmupMs: 1000,
+  pairedMeasureMs: 3000,
 };
 
-/** Override of the windows (and of the judged rows' extra passes) from the command line. */
-export function withWindows(plan: BenchPlan, measureSec?: number, warmupSec?: number, repeats?: number): BenchPlan {
+/** Override of the windows (and of the judged rows' extra passes and interleaved pairs) from the command line. */
+export function withWindows(plan: BenchPlan, measureSec?: number, warmupSec?: number, repeats?: number, pairs?: number): BenchPlan {
   return {
     ...plan,
     ...(repeats !== undefined ? { goalRepeats: repeats } : {}),
+    ...(pairs !== undefined ? { pairedPasses: pairs } : {}),
     ...(measureSec !== undefined ? { measureMs: measureSec * 1000, openMeasureMs: measureSec * 1000 } : {}),
     ...(warmupSec !== undefined ? { warmupMs: warmupSec * 1000 } : {}),
   };

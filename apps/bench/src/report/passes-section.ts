@@ -10,6 +10,8 @@ import type { BenchReport, ScenarioId } from './report-types';
 interface JudgedFigure extends JudgedMetric {
   readonly scenario: ScenarioId;
   readonly row: string;
+  /** What the table's row column says when it is not `row` (the paired rows). */
+  readonly label?: string;
   readonly figure: string;
   readonly baseline: TargetId;
   readonly pitaya: TargetId;
@@ -22,6 +24,14 @@ function judgedFigures(report: BenchReport): JudgedFigure[] {
   const figures: JudgedFigure[] = [];
   for (const c of GOAL_ECHO_CASES) {
     const base = { scenario: 'A-closed' as const, row: closedRowLabel(c.transport, c.clients, c.payload), baseline: 'bare' as const, pitaya: 'pitaya' as const };
+    figures.push({ ...base, figure: 'req/s', ...ECHO_FIGURES.throughput, format: kilo });
+    figures.push({ ...base, figure: 'server µs/request', ...ECHO_FIGURES.micros, format: (v) => v.toFixed(1) });
+    figures.push({ ...base, figure: 'p99 ms', ...ECHO_FIGURES.p99, format: fmtMs });
+  }
+  for (const c of GOAL_ECHO_CASES) {
+    const row = closedRowLabel(c.transport, c.clients, c.payload);
+    if (passesFor(report.runs, 'A-paired', row, 'pitaya').length === 0) continue;
+    const base = { scenario: 'A-paired' as const, row, label: `${row}, interleaved pairs`, baseline: 'bare' as const, pitaya: 'pitaya' as const };
     figures.push({ ...base, figure: 'req/s', ...ECHO_FIGURES.throughput, format: kilo });
     figures.push({ ...base, figure: 'server µs/request', ...ECHO_FIGURES.micros, format: (v) => v.toFixed(1) });
     figures.push({ ...base, figure: 'p99 ms', ...ECHO_FIGURES.p99, format: fmtMs });
@@ -44,7 +54,8 @@ function judgedFigures(report: BenchReport): JudgedFigure[] {
 
 /** `63.3k · **64.1k** · 51.0k ⚠`: each pass in the order it ran, the one the tables keep in bold. */
 function passList(report: BenchReport, f: JudgedFigure, target: TargetId): string {
-  const kept = rowsOf(report.runs, f.scenario).get(f.row)?.get(target);
+  // The paired rows feed only the Goals table: none of them is "kept" by another table.
+  const kept = f.scenario === 'A-paired' ? undefined : rowsOf(report.runs, f.scenario).get(f.row)?.get(target);
   const passes = passesFor(report.runs, f.scenario, f.row, target);
   if (passes.length === 0) return '–';
   return passes.map((r) => {
@@ -60,16 +71,17 @@ function passList(report: BenchReport, f: JudgedFigure, target: TargetId): strin
  * made one pass.
  */
 export function passesSection(report: BenchReport): string | undefined {
-  if (report.plan.goalRepeats === 0) return undefined;
+  if (report.plan.goalRepeats === 0 && !report.runs.some((r) => r.scenario === 'A-paired')) return undefined;
   const rows = judgedFigures(report).map((f) => {
     const ratios = passRatios(report.runs, f.scenario, f.row, f.pitaya, f.baseline, f.metric, f.judge);
-    return [f.row, f.figure, passList(report, f, f.baseline), passList(report, f, f.pitaya), ratios.map((r) => fmtRatio(r)).join(' · ') || '–'];
+    return [f.label ?? f.row, f.figure, passList(report, f, f.baseline), passList(report, f, f.pitaya), ratios.map((r) => fmtRatio(r)).join(' · ') || '–'];
   });
   return [
     '## Judged rows, pass by pass',
     'Every pass of the rows the Goals table judges, in the order they ran (the main pass first); the pass every other table keeps is in bold. ' +
       'The baseline is bare, the bare forwarder for D, and standalone pitaya-ts for the cluster broadcast. "Ratios" pairs the k-th pass of both sides ' +
-      '(the extra passes start them back to back; the main passes ran minutes apart), in the direction the goal judges (bare µs ÷ pitaya-ts µs for efficiency).',
+      '(the extra passes start them back to back; the main passes ran minutes apart), in the direction the goal judges (bare µs ÷ pitaya-ts µs for efficiency). ' +
+      'The "interleaved pairs" rows are scenario A-paired, which the echo goals are judged on: pair k\'s two windows ran seconds apart, against the same two running servers.',
     table(['row', 'figure', 'baseline passes', 'pitaya-ts passes', 'ratios, pass by pass'], rows),
   ].join('\n\n');
 }
