@@ -27,6 +27,7 @@ import { runIdle } from './scenarios/idle-scenario';
 import { measureSchemaCost } from './scenarios/schema-cost';
 import { runProfile } from './scenarios/profile-scenario';
 import type { TargetContext, TargetId } from './targets/target';
+import { SERVER_NODE_FLAGS } from './targets/node-server';
 import { MAIN_TARGETS, TARGETS } from './targets/targets';
 
 interface CliOptions {
@@ -157,6 +158,7 @@ async function run(options: CliOptions, registry: ProcessRegistry): Promise<numb
     machine: machineInfo(limit),
     pinning: pinning.reason,
     echoGenerator: native.description,
+    serverNodeFlags: SERVER_NODE_FLAGS,
     plan,
     targets,
     runs: suite.runs,

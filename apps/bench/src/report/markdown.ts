@@ -353,6 +353,9 @@ export function renderMarkdown(report: BenchReport, chartFiles: readonly { chart
       `- **Started:** ${report.startedAt}; **duration:** ${duration(report.durationMs)}`,
       `- **Machine:** ${m.cpuModel}, ${m.cores} cores, ${m.memoryGiB} GiB RAM; ${m.os} (kernel ${m.kernel}); Node ${m.node}; \`ulimit -n\` ${m.fdLimit}`,
       `- **Pinning:** ${report.pinning}. All traffic on 127.0.0.1.`,
+      ...(report.serverNodeFlags?.length
+        ? [`- **Node flags of every server** (bare, pinus, pitaya-ts, forwarders, cluster processes): \`${report.serverNodeFlags.join(' ')}\`: caps V8's young generation, which a framework's start-up otherwise grows to 16 MB and which then pauses ~1.3 ms per scavenge; the bare server stays under the cap on its own (docs/architecture.md, Performance).`]
+        : []),
       ...(report.echoGenerator ? [`- **Load generator of the echo and broadcast rows:** ${report.echoGenerator}; idle rows and the calibration row: the Node generator.`] : []),
       `- **Windows:** warm-up ${report.plan.warmupMs / 1000} s, measured ${report.plan.measureMs / 1000} s (open loop ${report.plan.openMeasureMs / 1000} s); ${passesText(report.plan.goalRepeats)}; ` +
         'latencies from an HDR histogram at 1 µs resolution (3 significant digits).',

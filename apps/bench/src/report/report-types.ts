@@ -118,6 +118,8 @@ export interface BenchReport {
   readonly pinning: string;
   /** What drove the echo and broadcast rows (the native generator and its compiler, or why the Node one did); absent before it existed. */
   readonly echoGenerator?: string;
+  /** V8 flags every Node server ran with; absent before they existed. */
+  readonly serverNodeFlags?: readonly string[];
   readonly plan: BenchPlan;
   readonly targets: readonly TargetStatus[];
   readonly runs: readonly RunRecord[];

@@ -5,6 +5,7 @@ import type { BootSample } from '../servers/boot-probe';
 import { SERVER_CPU } from '../orchestrator/cpu-pinning';
 import { tailOf } from '../orchestrator/process-registry';
 import type { Suite } from '../orchestrator/suite';
+import { SERVER_NODE_FLAGS } from '../targets/node-server';
 
 function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -23,7 +24,7 @@ export async function runBoot(suite: Suite): Promise<BootRecord> {
   for (let i = 0; i < plan.bootRuns; i++) {
     suite.progress.step(`E bootstrap ${plan.bootHandlers} handlers, run ${i + 1}/${plan.bootRuns}`, 700);
     const logFile = path.join(ctx.tmpDir, `boot-${i}.log`);
-    const p = ctx.registry.spawn('boot probe', process.execPath, [path.join(ctx.distDir, 'servers', 'boot-probe.js')], {
+    const p = ctx.registry.spawn('boot probe', process.execPath, [...SERVER_NODE_FLAGS, path.join(ctx.distDir, 'servers', 'boot-probe.js')], {
       cpu: SERVER_CPU, logFile, env: { ...process.env, NODE_ENV: 'production', BENCH_HANDLERS: String(plan.bootHandlers) },
     });
     const code = await Promise.race([p.exited, new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 30_000).unref())]);
