@@ -101,7 +101,7 @@ describe('pitaya-ts new and generate (files only)', () => {
   it('--package-manager shapes the scripts and the overrides', async () => {
     expect(await cli(['new', path.join(dir, 'p'), '--skip-install', '--package-manager', 'pnpm'])).toMatchObject({ code: 0 });
     const pkg = JSON.parse(readFileSync(path.join(dir, 'p', 'package.json'), 'utf8')) as Record<string, unknown>;
-    expect(pkg).toMatchObject({ scripts: { start: 'pnpm build && node --max-semi-space-size=4 dist/main.js' }, pnpm: { overrides: OVERRIDES } });
+    expect(pkg).toMatchObject({ scripts: { start: 'pnpm build && node dist/main.js' }, pnpm: { overrides: OVERRIDES } });
     expect(pkg.overrides).toBeUndefined();
   });
 

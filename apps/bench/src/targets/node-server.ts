@@ -18,7 +18,9 @@ let counter = 0;
  * message load means a scavenge every ~130 ms that pauses ~1.3 ms (most of it sweeping the per-read
  * ArrayBuffers), which is the echo p99. The bare server never grows past ~4 MB on its own, so the cap changes
  * nothing for it; for pitaya-ts it brings the p99 of 100 WebSocket clients from ~4.3 ms to the bare
- * server's ~3.5 ms at the same throughput. The scaffold's `start` script uses the same flag.
+ * server's ~3.5 ms at the same throughput. It is a deployment trade-off, not a default the framework sets:
+ * the gRPC-heavy cluster broadcast row read ~25 % lower with it in two back-to-back pairs of runs (more
+ * in-flight call state promoted to the old generation), so docs/architecture.md (Performance) gives both.
  */
 export const SERVER_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=4'];
 

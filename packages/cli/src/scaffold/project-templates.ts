@@ -68,9 +68,7 @@ function packageJson(spec: ProjectSpec): string {
     engines: { node: '>=20.19.0' },
     scripts: {
       build: 'tsc -p tsconfig.build.json',
-      // A capped young generation keeps scavenge pauses (the p99 of a busy server) under a millisecond: see
-      // docs/architecture.md, Performance, and the bench's SERVER_NODE_FLAGS.
-      start: `${run} build && node --max-semi-space-size=4 dist/main.js`,
+      start: `${run} build && node dist/main.js`,
       test: 'tsc -p tsconfig.json && jest',
     },
     dependencies: sorted(dependencies),
