@@ -1,7 +1,7 @@
 import { injectable } from 'inversify';
 import { Inject, SERVER_INFO, type PitayaModule, type ServerIdentity } from '@pitaya-ts/core';
 import { RpcTransportServer } from '../rpc/rpc-transport';
-import { BATCH_PUSH_METADATA_KEY, BATCH_PUSH_VERSION } from '../messaging/batch-push';
+import { BATCH_PUSH_METADATA_KEY, BATCH_PUSH_VERSION, MULTI_PUSH_METADATA_KEY, MULTI_PUSH_VERSION } from '../messaging/batch-push';
 import { SERVICE_DISCOVERY, type ServiceDiscovery } from './service-discovery';
 
 /**
@@ -20,7 +20,7 @@ export class ServiceDiscoveryModule implements PitayaModule {
 
   afterInit(): Promise<void> {
     // A frontend offers the batched push to the pitaya-ts servers that look for it (see batch-push.ts).
-    const batch: Record<string, string> = this.self.frontend ? { [BATCH_PUSH_METADATA_KEY]: BATCH_PUSH_VERSION } : {};
+    const batch: Record<string, string> = this.self.frontend ? { [BATCH_PUSH_METADATA_KEY]: BATCH_PUSH_VERSION, [MULTI_PUSH_METADATA_KEY]: MULTI_PUSH_VERSION } : {};
     return this.discovery.start({ ...this.self, metadata: { ...this.self.metadata, ...this.rpcServer.advertisedMetadata, ...batch } });
   }
 

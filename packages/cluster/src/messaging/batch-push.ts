@@ -19,6 +19,23 @@ export const BATCH_PUSH_ROUTE = 'sys.pushusers';
 /** Most uids in one batched push; larger fan-outs are split. */
 export const BATCH_PUSH_MAX_UIDS = 1000;
 
+/**
+ * Server metadata a pitaya-ts frontend advertises when it also takes {@link MULTI_PUSH_ROUTE}: several
+ * batched pushes (different routes and bodies) in one call. A backend coalesces the batches it sends
+ * to one frontend within one turn of its event loop into one such call, so a room with many broadcasts
+ * in flight costs that frontend one RPC per turn instead of one per broadcast. Advertised beside
+ * {@link BATCH_PUSH_METADATA_KEY}, so a backend that predates it keeps using `sys.pushusers`.
+ */
+export const MULTI_PUSH_METADATA_KEY = 'pitaya-ts-multi-push';
+/** Layout version of {@link MULTI_PUSH_ROUTE}; a sender uses it only with a frontend advertising exactly this. */
+export const MULTI_PUSH_VERSION = '1';
+/** The `sys` route of several batched pushes in one call (pitaya-ts only). */
+export const MULTI_PUSH_ROUTE = 'sys.pushusersmulti';
+/** Most pushes in one multi push; a turn with more is split over several calls. */
+export const MULTI_PUSH_MAX_PUSHES = 256;
+/** Most uids over all the pushes of one multi push (each push also stays within {@link BATCH_PUSH_MAX_UIDS}). */
+export const MULTI_PUSH_MAX_UIDS = 16_000;
+
 /** Longest route or uid, in UTF-8 bytes (each is length-prefixed with a u16). */
 const MAX_STRING_BYTES = 0xffff;
 
@@ -72,6 +89,86 @@ export function decodeBatchPushReply(reply: Uint8Array): string[] {
   const reader = { at: 0 };
   const failed = readStrings(buf, reader);
   if (failed === undefined || reader.at !== buf.length) throw new Error('invalid batched push reply');
+  return failed;
+}
+
+/**
+ * Several batched pushes for one frontend. Layout (big-endian): `u16 count`, then per push
+ * `u16 routeLen, route, u16 uidCount, uidCount × (u16 uidLen, uid), u32 dataLen, data`.
+ */
+export function encodeMultiPush(pushes: readonly BatchPush[]): Uint8Array {
+  if (pushes.length === 0 || pushes.length > MULTI_PUSH_MAX_PUSHES) throw new RangeError('a multi push carries 1 to MULTI_PUSH_MAX_PUSHES pushes');
+  let size = 2;
+  let uids = 0;
+  for (const push of pushes) {
+    if (push.uids.length > BATCH_PUSH_MAX_UIDS) throw new RangeError('too many uids in one batched push');
+    uids += push.uids.length;
+    size += 2 + Buffer.byteLength(push.route, 'utf8') + 2 + 4 + push.data.byteLength;
+    for (const uid of push.uids) size += 2 + Buffer.byteLength(uid, 'utf8');
+  }
+  if (uids > MULTI_PUSH_MAX_UIDS) throw new RangeError('too many uids in one multi push');
+  const out = Buffer.allocUnsafe(size);
+  let at = out.writeUInt16BE(pushes.length, 0);
+  for (const push of pushes) {
+    at = writeStrings(out, at, [push.route]);
+    at = out.writeUInt16BE(push.uids.length, at);
+    at = writeStrings(out, at, push.uids);
+    at = out.writeUInt32BE(push.data.byteLength, at);
+    out.set(push.data, at);
+    at += push.data.byteLength;
+  }
+  return out;
+}
+
+/** Parses a multi push; PIT-400 when it is not one (counts and lengths are checked against the bytes and the bounds). */
+export function decodeMultiPush(body: Uint8Array): BatchPush[] {
+  const buf = asBuffer(body);
+  if (buf.length < 2) throw badRequest('invalid multi push');
+  const count = buf.readUInt16BE(0);
+  if (count === 0 || count > MULTI_PUSH_MAX_PUSHES) throw badRequest('invalid multi push');
+  const reader = { at: 2 };
+  const pushes: BatchPush[] = [];
+  let uids = 0;
+  for (let i = 0; i < count; i++) {
+    const route = readString(buf, reader);
+    const members = route === undefined ? undefined : readStrings(buf, reader);
+    if (members === undefined || reader.at + 4 > buf.length) throw badRequest('invalid multi push');
+    uids += members.length;
+    const dataLen = buf.readUInt32BE(reader.at);
+    const start = reader.at + 4;
+    if (uids > MULTI_PUSH_MAX_UIDS || start + dataLen > buf.length) throw badRequest('invalid multi push');
+    reader.at = start + dataLen;
+    pushes.push({ route: route!, data: buf.subarray(start, reader.at), uids: members });
+  }
+  if (reader.at !== buf.length) throw badRequest('invalid multi push');
+  return pushes;
+}
+
+/** The reply: `u16 count`, then per push (in order) `u16 failedCount, failedCount × (u16 len, uid)`. */
+export function encodeMultiPushReply(failed: readonly (readonly string[])[]): Uint8Array {
+  let size = 2;
+  for (const list of failed) {
+    size += 2;
+    for (const uid of list) size += 2 + Buffer.byteLength(uid, 'utf8');
+  }
+  const out = Buffer.allocUnsafe(size);
+  let at = out.writeUInt16BE(failed.length, 0);
+  for (const list of failed) at = writeStrings(out, out.writeUInt16BE(list.length, at), list);
+  return out;
+}
+
+/** Per push of the request, the uids not delivered; throws unless the reply answers exactly `count` pushes. */
+export function decodeMultiPushReply(reply: Uint8Array, count: number): string[][] {
+  const buf = asBuffer(reply);
+  if (buf.length < 2 || buf.readUInt16BE(0) !== count) throw new Error('invalid multi push reply');
+  const reader = { at: 2 };
+  const failed: string[][] = [];
+  for (let i = 0; i < count; i++) {
+    const list = readStrings(buf, reader);
+    if (list === undefined) throw new Error('invalid multi push reply');
+    failed.push(list);
+  }
+  if (reader.at !== buf.length) throw new Error('invalid multi push reply');
   return failed;
 }
 

@@ -9,7 +9,8 @@ import { ServerUnreachableError } from '../rpc/rpc-errors';
 import type { ServerInfo } from '../server-info';
 import { mapBounded } from '../util/bounded';
 import { SysCaller } from '../rpc/sys-caller';
-import { BATCH_PUSH_MAX_UIDS, BATCH_PUSH_METADATA_KEY, BATCH_PUSH_ROUTE, BATCH_PUSH_VERSION, decodeBatchPushReply, encodeBatchPush } from './batch-push';
+import { BATCH_PUSH_MAX_UIDS, BATCH_PUSH_METADATA_KEY, BATCH_PUSH_ROUTE, BATCH_PUSH_VERSION, MULTI_PUSH_METADATA_KEY, MULTI_PUSH_ROUTE, MULTI_PUSH_VERSION, decodeBatchPushReply, encodeBatchPush } from './batch-push';
+import { MultiPushQueue } from './multi-push-queue';
 
 /** Most pushes or kicks one fan-out has in flight at once. */
 export const CLUSTER_FANOUT_CONCURRENCY = 64;
@@ -25,13 +26,17 @@ type SendBatch = (server: ServerInfo, uids: readonly string[]) => Promise<readon
  * storage's watched copy of `bindings/<frontendType>/` and grouped by frontend. Uids whose frontend
  * is unbound, gone from discovery, suspect, or found unreachable during this fan-out fail at once,
  * without a call. A pitaya-ts frontend that advertises the batched push gets one `sys.pushusers`
- * call for all its users (up to 1000 per call); any other (a Go frontend) gets one
+ * call for all its users (up to 1000 per call); one that also advertises the multi push gets the
+ * batches of every push sent to it in the same turn in one `sys.pushusersmulti` call
+ * ({@link MultiPushQueue}); any other (a Go frontend) gets one
  * `PushToUser`/`KickUser` per user, the messages it understands. At most
  * {@link CLUSTER_FANOUT_CONCURRENCY} calls are in flight; the body is serialized once. Resolves
  * with the uids that could not be reached.
  */
 @injectable('Singleton')
 export class ClusterUserMessenger implements UserMessenger {
+  private readonly multi: MultiPushQueue;
+
   constructor(
     private readonly local: LocalUserMessenger,
     private readonly encoder: MessageEncoder,
@@ -41,7 +46,9 @@ export class ClusterUserMessenger implements UserMessenger {
     @Inject(SERVICE_DISCOVERY) private readonly discovery: ServiceDiscovery,
     private readonly health: ServerHealth,
     private readonly sys: SysCaller,
-  ) {}
+  ) {
+    this.multi = new MultiPushQueue((serverId, body) => this.sys.call(serverId, MULTI_PUSH_ROUTE, body));
+  }
 
   async pushToUsers(route: string, body: unknown, uids: readonly string[], frontendType?: string): Promise<string[]> {
     const type = this.frontendTypeOf(frontendType);
@@ -57,7 +64,9 @@ export class ClusterUserMessenger implements UserMessenger {
     await this.deliver(remote, type, failed, async (frontendId, uid) => {
       const response = await this.rpc.pushToUser(frontendId, { route, uid, data });
       return !response.error;
-    }, async (server, batch) => decodeBatchPushReply(await this.sys.call(server.id, BATCH_PUSH_ROUTE, encodeBatchPush({ route, data, uids: batch }))));
+    }, async (server, batch) => server.metadata[MULTI_PUSH_METADATA_KEY] === MULTI_PUSH_VERSION
+      ? this.multi.push(server.id, { route, data, uids: batch })
+      : decodeBatchPushReply(await this.sys.call(server.id, BATCH_PUSH_ROUTE, encodeBatchPush({ route, data, uids: batch }))));
     return failed;
   }
 

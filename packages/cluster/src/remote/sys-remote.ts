@@ -1,6 +1,6 @@
 import { Context, Remote, Route, SessionPool } from '@pitaya-ts/core';
 import { MessageEncoder } from '@pitaya-ts/core/internal';
-import { decodeBatchPush, encodeBatchPushReply } from '../messaging/batch-push';
+import { decodeBatchPush, decodeMultiPush, encodeBatchPushReply, encodeMultiPushReply, type BatchPush } from '../messaging/batch-push';
 import { decodeKickMsg, decodeSession, encodeKickAnswer, encodeResponse } from '../protos/pitaya-codecs';
 
 const ACK_RESPONSE = encodeResponse({ data: Buffer.from('ack') });
@@ -53,13 +53,29 @@ export class SysRemote {
    */
   @Route({ raw: true })
   pushUsers(_ctx: Context, body: Uint8Array): Uint8Array {
-    const push = decodeBatchPush(body);
+    return encodeBatchPushReply(this.deliver(decodeBatchPush(body)));
+  }
+
+  /**
+   * pitaya-ts only (`sys.pushusersmulti`, advertised like `sys.pushusers`): the batched pushes a
+   * backend sent this frontend in one turn, delivered in order. Answers, per push, the uids not delivered.
+   */
+  @Route({ raw: true })
+  pushUsersMulti(_ctx: Context, body: Uint8Array): Uint8Array {
+    const pushes = decodeMultiPush(body);
+    const failed = new Array<string[]>(pushes.length);
+    for (let i = 0; i < pushes.length; i++) failed[i] = this.deliver(pushes[i]!);
+    return encodeMultiPushReply(failed);
+  }
+
+  /** Frames the push once and hands it to each member connected here; returns the others. */
+  private deliver(push: BatchPush): string[] {
     const packet = this.encoder.pushBytes(push.route, push.data);
     const failed: string[] = [];
     for (const uid of push.uids) {
       const session = this.pool.getByUid(uid);
       if (!session || !session.sendPacket(packet)) failed.push(uid);
     }
-    return encodeBatchPushReply(failed);
+    return failed;
   }
 }

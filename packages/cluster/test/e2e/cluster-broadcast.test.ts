@@ -4,7 +4,8 @@ import { PitayaClient } from '@pitaya-ts/client/node';
 import { BINDING_STORAGE, ClusterModule, SERVICE_DISCOVERY, type ServiceDiscovery } from '@pitaya-ts/cluster';
 import type { EtcdBindingStorage } from '@pitaya-ts/cluster/internal';
 import { RpcTransportClient } from '../../src/rpc/rpc-transport';
-import { BATCH_PUSH_ROUTE } from '../../src/messaging/batch-push';
+import { MULTI_PUSH_ROUTE, decodeMultiPushReply, encodeMultiPush } from '../../src/messaging/batch-push';
+import { SysCaller } from '../../src/rpc/sys-caller';
 import { InProcessApps } from '../support/in-process-apps';
 import { startE2eServer } from '../support/e2e-server';
 
@@ -116,7 +117,7 @@ describe('cluster broadcast: a backend pushes to a 1,000-member room spread over
       expect(failed).toEqual([]);
       await waitFor(() => received.every((inbox) => inbox.length >= seq), { timeoutMs: 10_000, message: `broadcast ${seq} delivered to everyone` });
       expect(perUser).not.toHaveBeenCalled();
-      for (const [, request] of calls.mock.calls) expect(request.msg?.route).toBe(BATCH_PUSH_ROUTE);
+      for (const [, request] of calls.mock.calls) expect(request.msg?.route).toBe(MULTI_PUSH_ROUTE);
       return { servers: calls.mock.calls.map(([serverId]) => serverId).sort(), reads: etcdReads.mock.calls.length };
     };
 
@@ -137,6 +138,35 @@ describe('cluster broadcast: a backend pushes to a 1,000-member room spread over
     const expected = Array.from({ length: seq }, (_, i) => ({ seq: i + 1 }));
     expect(received.filter((inbox) => JSON.stringify(inbox) !== JSON.stringify(expected))).toEqual([]);
   }, 60_000);
+
+  it('broadcasts started together reach every member once; a frontend takes several pushes in one sys.pushusersmulti, in order', async () => {
+    const groups = backend.get<Groups>(GROUPS);
+    const calls = jest.spyOn(backend.get(RpcTransportClient), 'call');
+    calls.mockClear();
+    const before = received.map((inbox) => inbox.length);
+    const burst = Array.from({ length: 10 }, (_, k) => ({ burst: k }));
+    const failed = await Promise.all(burst.map((body) => groups.broadcast(ROOM, 'onMsg', body, { frontendType: 'connector' })));
+    expect(failed.flat()).toEqual([]);
+    await waitFor(() => received.every((inbox, i) => inbox.length >= before[i]! + burst.length), { timeoutMs: 10_000, message: 'the burst delivered to everyone' });
+    const late = received.filter((inbox, i) => JSON.stringify(inbox.slice(before[i]).map((m) => (m as { burst: number }).burst).sort((a, b) => a - b)) !== JSON.stringify(burst.map((b) => b.burst)));
+    expect(late).toEqual([]);
+    // Never more than one call per frontend per broadcast (fewer when broadcasts share a turn).
+    expect(calls.mock.calls.length).toBeLessThanOrEqual(burst.length * frontends.length);
+    console.log(`cluster-broadcast: ${burst.length} concurrent broadcasts took ${calls.mock.calls.length} sys.pushusersmulti calls to ${frontends.length} frontends`);
+
+    // The frontend's side of the call, directly: two pushes for p0 and p2 (both on the first frontend) and an unknown uid.
+    const multi: unknown[][] = [[], []];
+    clients[0]!.on('onMulti', (body) => multi[0]!.push(body));
+    clients[2]!.on('onMulti', (body) => multi[1]!.push(body));
+    const body = encodeMultiPush([
+      { route: 'onMulti', data: Buffer.from('{"k":1}'), uids: ['p0', 'nobody'] },
+      { route: 'onMulti', data: Buffer.from('{"k":2}'), uids: ['p2', 'p0'] },
+    ]);
+    const reply = await backend.get(SysCaller).call(frontends[0]!.id, MULTI_PUSH_ROUTE, body);
+    expect(decodeMultiPushReply(reply, 2)).toEqual([['nobody'], []]);
+    await waitFor(() => multi[0]!.length === 2 && multi[1]!.length === 1, { timeoutMs: 10_000, message: 'multi push delivered' });
+    expect(multi).toEqual([[{ k: 1 }, { k: 2 }], [{ k: 2 }]]);
+  }, 30_000);
 
   it('a uid bound again on the other frontend is dropped from the first (unique session, previous holder from the binding put)', async () => {
     const kicked = new Promise<void>((resolve) => clients[0]!.onKick(() => resolve()));
