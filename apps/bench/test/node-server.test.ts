@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { ProcessRegistry } from '../src/orchestrator/process-registry';
 import { SERVER_NODE_FLAGS, startScript } from '../src/targets/node-server';
+import { pinusTarget } from '../src/targets/pinus-target';
 
 describe('bench server processes', () => {
   let tmp: string;
@@ -26,4 +27,15 @@ describe('bench server processes', () => {
     expect(argv.slice(1, script)).toEqual([...SERVER_NODE_FLAGS, '--stack-size=1000']);
     await registry.stop(p, 500);
   });
+
+  it("pinus's connector, which pinus's master spawns, gets the same flags (servers.json args)", async () => {
+    const ctx = { registry, pinning: { available: false, reason: 'test', cpus: 1 }, tmpDir: tmp, distDir: path.resolve(__dirname, '..', 'dist'), appDir: path.resolve(__dirname, '..') };
+    const target = await pinusTarget.start(ctx);
+    try {
+      const argv = fs.readFileSync(`/proc/${target.pid}/cmdline`, 'utf8').split('\0');
+      expect(argv.slice(1, 1 + SERVER_NODE_FLAGS.length)).toEqual([...SERVER_NODE_FLAGS]);
+    } finally {
+      await target.stop(500);
+    }
+  }, 60_000);
 });

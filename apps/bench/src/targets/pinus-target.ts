@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { PINUS_ROUTES } from '../servers/bench-routes';
 import { freePort } from '@pitaya-ts/testing';
-import { startScript } from './node-server';
+import { SERVER_NODE_FLAGS, startScript } from './node-server';
 import type { RunningTarget, StartOptions, TargetContext, TargetDefinition } from './target';
 
 let bases = 0;
@@ -19,17 +19,21 @@ function prepareBase(ctx: TargetContext): { base: string; clientPort: Promise<nu
   fs.mkdirSync(path.join(base, 'logs'), { recursive: true });
   fs.copyFileSync(path.join(ctx.distDir, 'servers', 'pinus-bench-handler.js'), path.join(handlerDir, 'benchHandler.js'));
   const clientPort = (async () => {
-    const ports: Record<string, number> = { MASTER_PORT: await freePort(), RPC_PORT: await freePort(), CLIENT_PORT: await freePort() };
+    // NODE_ARGS: pinus's master spawns the connector with `servers.json`'s `args` before its script, so it
+    // runs with the same V8 flags as every other server of the bench.
+    const values: Record<string, string> = {
+      MASTER_PORT: String(await freePort()), RPC_PORT: String(await freePort()), CLIENT_PORT: String(await freePort()), NODE_ARGS: JSON.stringify(SERVER_NODE_FLAGS),
+    };
     const source = path.join(ctx.appDir, 'pinus-app', 'config');
     for (const file of fs.readdirSync(source)) {
       const text = fs.readFileSync(path.join(source, file), 'utf8').replace(/"\{\{(\w+)\}\}"/g, (_m, key: string) => {
-        const port = ports[key];
-        if (port === undefined) throw new Error(`unknown placeholder {{${key}}} in pinus-app/config/${file}`);
-        return String(port);
+        const value = values[key];
+        if (value === undefined) throw new Error(`unknown placeholder {{${key}}} in pinus-app/config/${file}`);
+        return value;
       });
       fs.writeFileSync(path.join(base, 'config', file), text);
     }
-    return ports.CLIENT_PORT!;
+    return Number(values.CLIENT_PORT);
   })();
   return { base, clientPort };
 }
