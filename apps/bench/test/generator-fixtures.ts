@@ -1,6 +1,6 @@
 import { BareServer } from '../src/servers/bare-server';
 import { PITAYA_ROUTES } from '../src/servers/bench-routes';
-import type { CheckpointLabel, RunHooks, TimedJob } from '../src/generator/jobs';
+import type { BroadcastJob, BroadcastResult, CheckpointLabel, RunHooks, TimedJob } from '../src/generator/jobs';
 import type { Transport } from '../src/wire/endpoint';
 
 // Fixtures shared by the generator tests (Node and native): a tiny in-process bare server, a
@@ -39,4 +39,20 @@ export function timedJob(transport: Transport, port: number, warmupMs: number, m
 export function recordingHooks(): RunHooks & { labels: CheckpointLabel[] } {
   const labels: CheckpointLabel[] = [];
   return { labels, checkpoint: (label) => (labels.push(label), Promise.resolve()) };
+}
+
+/** Two rooms of 5, one sender each at 25 messages/s for 0.8 s: the rate-mode broadcast both generators are checked with. */
+export function rateBroadcastJob(port: number): BroadcastJob {
+  return { ...timedJob('ws', port, 200, 800), kind: 'broadcast', rooms: 2, roomSize: 5, mode: 'rate', ratePerSender: 25, inFlightPerRoom: 1, payloadBytes: 96 };
+}
+
+/** What {@link rateBroadcastJob} must produce on the server and in the generator's result: exact counts, no lost push. */
+export function expectRateBroadcastCounts(server: BareServer, result: BroadcastResult): void {
+  expect(server.stats.requests).toBe(10); // the joins
+  expect(server.stats.notifies).toBe(result.sentTotal);
+  expect(server.stats.pushes).toBe(result.sentTotal * 5);
+  expect(result.deliveredTotal).toBe(server.stats.pushes);
+  expect(result.latency.count).toBe(result.deliveries);
+  expect(result.sends).toBeGreaterThanOrEqual(38); // 2 rooms × 25/s × 0.8 s, give or take an edge
+  expect(result.sends).toBeLessThanOrEqual(42);
 }

@@ -8,7 +8,7 @@ import { NO_HOOKS } from '../src/generator/jobs';
 import { broadcastPayload, echoPayload, readTimestamp } from '../src/wire/payloads';
 import { FIRST_REQUEST_ID, nextRequestId, RequestTemplate } from '../src/wire/request-template';
 import { summarizeProfile, type CpuProfile } from '../src/profile/cpu-profile';
-import { atLeastDelay, recordingHooks, timedJob, withServer } from './generator-fixtures';
+import { atLeastDelay, expectRateBroadcastCounts, rateBroadcastJob, recordingHooks, timedJob, withServer } from './generator-fixtures';
 
 // These tests check that the generator counts and times correctly against a tiny in-process bare
 // server. They assert no speed: only counts that must match and delays that must show.
@@ -105,17 +105,8 @@ describe('load generator against an in-process bare server', () => {
 
   it('broadcast: every push the server wrote is received, and the window counts match the timestamps', async () => {
     await withServer(0, async (server, ports) => {
-      const result = await runBroadcast(
-        { ...timedJob('ws', ports.ws, 200, 800), kind: 'broadcast', rooms: 2, roomSize: 5, mode: 'rate', ratePerSender: 25, inFlightPerRoom: 1, payloadBytes: 96 },
-        NO_HOOKS,
-      );
-      expect(server.stats.requests).toBe(10); // the joins
-      expect(server.stats.notifies).toBe(result.sentTotal);
-      expect(server.stats.pushes).toBe(result.sentTotal * 5);
-      expect(result.deliveredTotal).toBe(server.stats.pushes);
-      expect(result.latency.count).toBe(result.deliveries);
-      expect(result.sends).toBeGreaterThanOrEqual(38); // 2 rooms × 25/s × 0.8 s, give or take an edge
-      expect(result.sends).toBeLessThanOrEqual(42);
+      const result = await runBroadcast(rateBroadcastJob(ports.ws), NO_HOOKS);
+      expectRateBroadcastCounts(server, result);
     });
   });
 

@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { runNativeBroadcast, runNativeEcho } from '../src/generator/native-load';
 import { buildNativeGenerator } from '../src/orchestrator/native-generator';
-import { atLeastDelay, recordingHooks, timedJob, withServer } from './generator-fixtures';
+import { atLeastDelay, expectRateBroadcastCounts, rateBroadcastJob, recordingHooks, timedJob, withServer } from './generator-fixtures';
 
 // The native echo generator (native/loadgen.c), built with the machine's C compiler as the bench
 // does, against the in-process bare server: the same counting and timing contract as the Node
@@ -68,17 +68,8 @@ describe('native echo generator', () => {
   it('broadcast, rate mode: every push the server wrote is received, and the window counts match the timestamps', async () => {
     await withServer(0, async (server, ports) => {
       const hooks = recordingHooks();
-      const result = await runNativeBroadcast(
-        { ...timedJob('ws', ports.ws, 200, 800), kind: 'broadcast', rooms: 2, roomSize: 5, mode: 'rate', ratePerSender: 25, inFlightPerRoom: 1, payloadBytes: 96 },
-        binary, hooks,
-      );
-      expect(server.stats.requests).toBe(10); // the joins
-      expect(server.stats.notifies).toBe(result.sentTotal);
-      expect(server.stats.pushes).toBe(result.sentTotal * 5);
-      expect(result.deliveredTotal).toBe(server.stats.pushes);
-      expect(result.latency.count).toBe(result.deliveries);
-      expect(result.sends).toBeGreaterThanOrEqual(38); // 2 rooms × 25/s × 0.8 s, give or take an edge
-      expect(result.sends).toBeLessThanOrEqual(42);
+      const result = await runNativeBroadcast(rateBroadcastJob(ports.ws), binary, hooks);
+      expectRateBroadcastCounts(server, result);
       expect(result.senders).toBe(2);
       expect(hooks.labels).toEqual(['measure-start', 'measure-end']);
     });
