@@ -46,3 +46,43 @@ describe('SessionData encoded bytes (what a forwarded request carries)', () => {
     expect(a.data()).toEqual({ x: 1 });
   });
 });
+
+describe('SessionData values (own keys only, fast objects)', () => {
+  it.each<[string, (d: Data) => void]>([
+    ['a new session', () => undefined],
+    ['after set', (d) => d.set('a', 1)],
+    ['after clear', (d) => d.clear()],
+    ['after setData', (d) => d.setData({ a: 1 })],
+    ['after setEncodedData', (d) => d.setEncodedData('{"a":1}')],
+  ])('never finds an inherited key (%s): toString, constructor, hasOwnProperty, valueOf', (_name, change) => {
+    const data = new Data();
+    change(data);
+    for (const key of ['toString', 'constructor', 'hasOwnProperty', 'valueOf', '__defineGetter__']) {
+      expect(data.get(key)).toBeUndefined();
+      expect(data.has(key)).toBe(false);
+    }
+    expect(Object.keys(data.data()).every((k) => k === 'a')).toBe(true);
+  });
+
+  it('stores keys named like Object.prototype methods as plain data (constructor and __proto__ stay refused)', () => {
+    const data = new Data();
+    data.set('toString', 'x');
+    data.set('valueOf', 2);
+    expect(data.get('toString')).toBe('x');
+    expect(data.has('valueOf')).toBe(true);
+    expect(JSON.parse(data.encodedData())).toEqual({ toString: 'x', valueOf: 2 });
+    data.remove('toString');
+    expect(data.has('toString')).toBe(false);
+  });
+
+  it('sessions never share one values object', () => {
+    const a = new Data();
+    const b = new Data();
+    a.set('k', 1);
+    expect(b.has('k')).toBe(false);
+    b.clear();
+    a.clear();
+    a.set('k', 2);
+    expect(b.get('k')).toBeUndefined();
+  });
+});

@@ -59,9 +59,19 @@ export interface Session {
 const EMPTY_OBJECT_JSON = '{}';
 const EMPTY_OBJECT_BYTES = Buffer.from(EMPTY_OBJECT_JSON, 'utf8');
 
+/**
+ * Prototype of session data objects: empty and prototype-less, so a key such as `toString` or
+ * `constructor` is never found on the chain (as with `Object.create(null)`), while each data object
+ * stays a fast-mode object with room for four keys inside it. V8 makes an `Object.create(null)` object
+ * a dictionary (~250 B with its property table) where this one takes ~50 B, and every session stores at
+ * least `ipversion` at its handshake: idle connections take ~200 B less each.
+ */
+const VALUES_PROTOTYPE = Object.create(null) as object;
+const newValues = (): Record<string, unknown> => ({ __proto__: VALUES_PROTOTYPE }) as Record<string, unknown>;
+
 /** Data handling shared by frontend and backend sessions. */
 export abstract class SessionData {
-  private values: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+  private values: Record<string, unknown> = newValues();
   private encoded: string | undefined = EMPTY_OBJECT_JSON;
   // The UTF-8 bytes of `bytesOf` (the last encodedData() they were made from): a forwarded request carries
   // them, and most sessions' data does not change between requests.
@@ -88,7 +98,7 @@ export abstract class SessionData {
   }
 
   clear(): void {
-    this.values = Object.create(null) as Record<string, unknown>;
+    this.values = newValues();
     this.encoded = EMPTY_OBJECT_JSON;
   }
 
@@ -98,7 +108,7 @@ export abstract class SessionData {
 
   setData(data: Record<string, unknown>): void {
     assertNoForbiddenKeys(data);
-    this.values = Object.assign(Object.create(null) as Record<string, unknown>, data);
+    this.values = Object.assign(newValues(), data);
     this.encoded = undefined;
   }
 
@@ -127,7 +137,7 @@ export abstract class SessionData {
   setEncodedData(json: string | Uint8Array): void {
     if (typeof json !== 'string' && json.length === 2 && json[0] === 0x7b && json[1] === 0x7d) {
       // `{}`, what every forwarded request of a session without data carries: nothing to parse.
-      this.values = Object.create(null) as Record<string, unknown>;
+      this.values = newValues();
       this.encoded = EMPTY_OBJECT_JSON;
       return;
     }
@@ -137,7 +147,7 @@ export abstract class SessionData {
     if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
       throw new Error('session data must be a JSON object');
     }
-    this.values = Object.assign(Object.create(null) as Record<string, unknown>, parsed);
+    this.values = Object.assign(newValues(), parsed);
     this.encoded = text;
   }
 }
