@@ -25,6 +25,14 @@ export interface Connection {
   setHandler(handler: ConnectionHandler): void;
   /** Sends one complete packet. */
   write(packet: Uint8Array): void;
+  /**
+   * Sends several complete packets, in order, in one write where the transport can (a frontend
+   * delivering a run of cluster pushes to a member). Optional: without it each packet goes through
+   * {@link Connection.write}. A fan-out hands every recipient the same array, so an acceptor may
+   * frame a run once and reuse it while the same array comes back: neither the array nor its packets
+   * change after they are handed over.
+   */
+  writeMany?(packets: readonly Uint8Array[]): void;
   /** Stops reading (backpressure); packets already read are still delivered. */
   pause(): void;
   resume(): void;

@@ -1,6 +1,7 @@
 import { KICK_PACKET, PacketType, type ProtocolError } from '@pitaya-ts/protocol';
 import type { AcceptorContext, Connection, ConnectionHandler } from './acceptor';
 import type { ConnectionWrapper } from './acceptor-wrapper';
+import { writeEach } from './write-many';
 
 /** Limits of {@link rateLimiting}; each defaults to `conn.rateLimiting.*` of the configuration. */
 export interface RateLimitingOptions {
@@ -93,6 +94,9 @@ class RateLimitedConnection implements Connection {
 
   write(packet: Uint8Array): void {
     this.inner.write(packet);
+  }
+  writeMany(packets: readonly Uint8Array[]): void {
+    writeEach(this.inner, packets);
   }
   pause(): void {
     this.inner.pause();

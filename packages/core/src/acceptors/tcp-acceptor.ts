@@ -91,6 +91,10 @@ class TcpConnection implements Connection {
     if (!this.ended) this.writer.write(packet);
   }
 
+  writeMany(packets: readonly Uint8Array[]): void {
+    if (!this.ended) this.writer.write(concatenated(packets));
+  }
+
   pause(): void {
     this.socket.pause();
   }
@@ -118,6 +122,19 @@ class TcpConnection implements Connection {
     this.writer.flush();
     this.socket.destroy();
   }
+}
+
+// The last run of packets joined: a frontend delivering a run of cluster pushes hands every member the same array.
+let lastRun: readonly Uint8Array[] | undefined;
+let lastRunBytes: Buffer | undefined;
+
+/** The packets back to back (the stream is framed by each packet's own header), joined once per run. */
+function concatenated(packets: readonly Uint8Array[]): Buffer {
+  if (packets !== lastRun) {
+    lastRun = packets;
+    lastRunBytes = Buffer.concat(packets);
+  }
+  return lastRunBytes!;
 }
 
 /** Plain TCP (or TLS) acceptor: a byte stream framed by the Pitaya packet header. */

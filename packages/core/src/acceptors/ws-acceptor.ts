@@ -184,6 +184,11 @@ class WsConnection implements Connection {
     if (!this.ended && this.socket.readyState === WebSocket.OPEN) this.writer.write(binaryFrame(packet));
   }
 
+  writeMany(packets: readonly Uint8Array[]): void {
+    // One frame per packet (Pitaya's clients take exactly one packet per message), all in one buffer.
+    if (!this.ended && this.socket.readyState === WebSocket.OPEN) this.writer.write(binaryFrames(packets));
+  }
+
   pause(): void {
     this.socket.pause();
   }
@@ -215,27 +220,54 @@ class WsConnection implements Connection {
 let lastPacket: Uint8Array | undefined;
 let lastFrame: Buffer | undefined;
 
+// The last run of packets framed: a frontend delivering a run of cluster pushes hands every member the same array.
+let lastRun: readonly Uint8Array[] | undefined;
+let lastRunFrames: Buffer | undefined;
+
 /** `packet` as one unmasked, final, binary WebSocket frame (RFC 6455 §5.2: servers never mask). */
 function binaryFrame(packet: Uint8Array): Buffer {
   if (packet === lastPacket) return lastFrame!;
-  const n = packet.length;
-  const header = n < 126 ? 2 : n < 0x10000 ? 4 : 10;
-  const frame = Buffer.allocUnsafe(header + n);
-  frame[0] = 0x82;
-  if (header === 2) {
-    frame[1] = n;
-  } else if (header === 4) {
-    frame[1] = 126;
-    frame.writeUInt16BE(n, 2);
-  } else {
-    frame[1] = 127;
-    frame.writeUInt32BE(0, 2); // packets are far below 2^32 bytes (the body length field is 24 bits)
-    frame.writeUInt32BE(n, 6);
-  }
-  frame.set(packet, header);
+  const frame = Buffer.allocUnsafe(frameHeaderLength(packet.length) + packet.length);
+  putFrame(frame, 0, packet);
   lastPacket = packet;
   lastFrame = frame;
   return frame;
+}
+
+/** Each packet as its own binary frame, the frames back to back in one buffer. */
+function binaryFrames(packets: readonly Uint8Array[]): Buffer {
+  if (packets === lastRun) return lastRunFrames!;
+  let size = 0;
+  for (let i = 0; i < packets.length; i++) size += frameHeaderLength(packets[i]!.length) + packets[i]!.length;
+  const frames = Buffer.allocUnsafe(size);
+  let at = 0;
+  for (let i = 0; i < packets.length; i++) at = putFrame(frames, at, packets[i]!);
+  lastRun = packets;
+  lastRunFrames = frames;
+  return frames;
+}
+
+function frameHeaderLength(n: number): number {
+  return n < 126 ? 2 : n < 0x10000 ? 4 : 10;
+}
+
+/** Writes `packet`'s frame at `at`; returns the offset after it. */
+function putFrame(out: Buffer, at: number, packet: Uint8Array): number {
+  const n = packet.length;
+  const header = frameHeaderLength(n);
+  out[at] = 0x82;
+  if (header === 2) {
+    out[at + 1] = n;
+  } else if (header === 4) {
+    out[at + 1] = 126;
+    out.writeUInt16BE(n, at + 2);
+  } else {
+    out[at + 1] = 127;
+    out.writeUInt32BE(0, at + 2); // packets are far below 2^32 bytes (the body length field is 24 bits)
+    out.writeUInt32BE(n, at + 6);
+  }
+  out.set(packet, at + header);
+  return at + header + n;
 }
 
 /** WebSocket acceptor (binary messages, one packet each), optionally over TLS. */

@@ -3,6 +3,7 @@ import {
   type Message,
 } from '@pitaya-ts/protocol';
 import type { Connection, ConnectionHandler } from '../acceptors/acceptor';
+import { writeEach } from '../acceptors/write-many';
 import { SessionInbox, type DispatchTarget } from '../dispatch/session-inbox';
 import { ErrorCode, PitayaError } from '../errors/pitaya-error';
 import type { FrontendSession, SessionLink } from '../session/frontend-session';
@@ -93,14 +94,24 @@ export class Agent implements ConnectionHandler, SessionLink, HeartbeatTarget, D
 
   /** Sends a packet; a client too slow to take it is disconnected instead of buffering without limit. */
   send(packet: Uint8Array): boolean {
-    if (this.state === AgentState.Closed) return false;
-    if (this.connection.pendingBytes > this.services.maxPendingBytes) {
-      this.services.metrics.slowConsumer();
-      this.services.log.warn({ session: this.session.id, pending: this.connection.pendingBytes }, 'closing connection: client is not reading fast enough');
-      this.close('send buffer full');
-      return false;
-    }
+    if (this.state === AgentState.Closed || this.tooSlow()) return false;
     this.connection.write(packet);
+    return true;
+  }
+
+  /** Sends packets in order, in one write where the connection can; all or none, as {@link send}. */
+  sendMany(packets: readonly Uint8Array[]): boolean {
+    if (this.state === AgentState.Closed || this.tooSlow()) return false;
+    writeEach(this.connection, packets);
+    return true;
+  }
+
+  /** A client too slow to take more is disconnected instead of buffering without limit. */
+  private tooSlow(): boolean {
+    if (this.connection.pendingBytes <= this.services.maxPendingBytes) return false;
+    this.services.metrics.slowConsumer();
+    this.services.log.warn({ session: this.session.id, pending: this.connection.pendingBytes }, 'closing connection: client is not reading fast enough');
+    this.close('send buffer full');
     return true;
   }
 

@@ -10,6 +10,8 @@ export interface SessionLink {
   pushMessage(route: string, body: unknown): void;
   /** Sends an already framed packet (broadcasts frame once for every recipient); false when it was not sent. */
   send(packet: Uint8Array): boolean;
+  /** Sends already framed packets in order, in one write where the transport can; false when none was sent. */
+  sendMany(packets: readonly Uint8Array[]): boolean;
   /** Sends the kick packet, then closes. */
   kick(): void;
   /** Closes the connection (flushing what is queued). */
@@ -75,6 +77,15 @@ export class FrontendSession extends SessionData implements Session {
   /** Sends an already framed packet; false when the connection is gone or too slow. */
   sendPacket(packet: Uint8Array): boolean {
     return this.link.send(packet);
+  }
+
+  /**
+   * Sends already framed packets in order (a run of pushes to the same members): one write where
+   * the transport can, framed once for every member handed the same array. False when the
+   * connection is gone or too slow; then none was sent.
+   */
+  sendPackets(packets: readonly Uint8Array[]): boolean {
+    return this.link.sendMany(packets);
   }
 
   kick(): Promise<void> {
