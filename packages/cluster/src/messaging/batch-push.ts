@@ -27,14 +27,22 @@ export const BATCH_PUSH_MAX_UIDS = 1000;
  * {@link BATCH_PUSH_METADATA_KEY}, so a backend that predates it keeps using `sys.pushusers`.
  */
 export const MULTI_PUSH_METADATA_KEY = 'pitaya-ts-multi-push';
-/** Layout version of {@link MULTI_PUSH_ROUTE}; a sender uses it only with a frontend advertising exactly this. */
-export const MULTI_PUSH_VERSION = '1';
+/**
+ * Layout version of {@link MULTI_PUSH_ROUTE}; a sender uses it only with a frontend advertising exactly
+ * this. `2`: each distinct uid list once, referenced by the pushes (`1` repeated the list in every push;
+ * a backend that speaks only `1` sends a `2` frontend `sys.pushusers` instead).
+ */
+export const MULTI_PUSH_VERSION = '2';
 /** The `sys` route of several batched pushes in one call (pitaya-ts only). */
 export const MULTI_PUSH_ROUTE = 'sys.pushusersmulti';
 /** Most pushes in one multi push; a turn with more is split over several calls. */
 export const MULTI_PUSH_MAX_PUSHES = 256;
-/** Most uids over all the pushes of one multi push (each push also stays within {@link BATCH_PUSH_MAX_UIDS}). */
-export const MULTI_PUSH_MAX_UIDS = 16_000;
+/**
+ * Most deliveries in one multi push: uids summed over its pushes, a list shared by several pushes
+ * counted once per push (each push also stays within {@link BATCH_PUSH_MAX_UIDS}). Bounds the work one
+ * call costs a frontend.
+ */
+export const MULTI_PUSH_MAX_UIDS = 32_000;
 
 /** Longest route or uid, in UTF-8 bytes (each is length-prefixed with a u16). */
 const MAX_STRING_BYTES = 0xffff;
@@ -93,26 +101,53 @@ export function decodeBatchPushReply(reply: Uint8Array): string[] {
 }
 
 /**
- * Several batched pushes for one frontend. Layout (big-endian): `u16 count`, then per push
- * `u16 routeLen, route, u16 uidCount, uidCount × (u16 uidLen, uid), u32 dataLen, data`.
+ * Several batched pushes for one frontend. Layout (big-endian): `u16 listCount`, then per uid list
+ * `u16 uidCount, uidCount × (u16 uidLen, uid)`; `u16 pushCount`, then per push `u16 routeLen, route,
+ * u16 listIndex, u32 dataLen, data`. The broadcasts of one room in one turn go to the same members:
+ * their list is encoded and decoded once, and the decoded pushes share one array, which tells the
+ * frontend it may hand each member the run of pushes in one write.
  */
 export function encodeMultiPush(pushes: readonly BatchPush[]): Uint8Array {
   if (pushes.length === 0 || pushes.length > MULTI_PUSH_MAX_PUSHES) throw new RangeError('a multi push carries 1 to MULTI_PUSH_MAX_PUSHES pushes');
-  let size = 2;
+  const lists: (readonly string[])[] = [];
+  const listOf = new Array<number>(pushes.length);
+  // Lists by length, first and last uid: a candidate is compared in full only when those match.
+  const byKey = new Map<string, number[]>();
+  let size = 2 + 2;
   let uids = 0;
-  for (const push of pushes) {
+  for (let i = 0; i < pushes.length; i++) {
+    const push = pushes[i]!;
     if (push.uids.length > BATCH_PUSH_MAX_UIDS) throw new RangeError('too many uids in one batched push');
     uids += push.uids.length;
     size += 2 + Buffer.byteLength(push.route, 'utf8') + 2 + 4 + push.data.byteLength;
+    const previous = i > 0 ? listOf[i - 1]! : -1;
+    if (previous >= 0 && sameUids(lists[previous]!, push.uids)) {
+      listOf[i] = previous;
+      continue;
+    }
+    const key = `${push.uids.length}\u0000${push.uids[0] ?? ''}\u0000${push.uids[push.uids.length - 1] ?? ''}`;
+    let candidates = byKey.get(key);
+    const found = candidates?.find((index) => sameUids(lists[index]!, push.uids));
+    if (found !== undefined) {
+      listOf[i] = found;
+      continue;
+    }
+    if (candidates === undefined) byKey.set(key, (candidates = []));
+    candidates.push(lists.length);
+    listOf[i] = lists.length;
+    lists.push(push.uids);
+    size += 2;
     for (const uid of push.uids) size += 2 + Buffer.byteLength(uid, 'utf8');
   }
   if (uids > MULTI_PUSH_MAX_UIDS) throw new RangeError('too many uids in one multi push');
   const out = Buffer.allocUnsafe(size);
-  let at = out.writeUInt16BE(pushes.length, 0);
-  for (const push of pushes) {
+  let at = out.writeUInt16BE(lists.length, 0);
+  for (const list of lists) at = writeStrings(out, out.writeUInt16BE(list.length, at), list);
+  at = out.writeUInt16BE(pushes.length, at);
+  for (let i = 0; i < pushes.length; i++) {
+    const push = pushes[i]!;
     at = writeStrings(out, at, [push.route]);
-    at = out.writeUInt16BE(push.uids.length, at);
-    at = writeStrings(out, at, push.uids);
+    at = out.writeUInt16BE(listOf[i]!, at);
     at = out.writeUInt32BE(push.data.byteLength, at);
     out.set(push.data, at);
     at += push.data.byteLength;
@@ -120,25 +155,46 @@ export function encodeMultiPush(pushes: readonly BatchPush[]): Uint8Array {
   return out;
 }
 
-/** Parses a multi push; PIT-400 when it is not one (counts and lengths are checked against the bytes and the bounds). */
+function sameUids(a: readonly string[], b: readonly string[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * Parses a multi push; PIT-400 when it is not one (counts, indexes and lengths are checked against the
+ * bytes and the bounds). Pushes to the same list share one `uids` array.
+ */
 export function decodeMultiPush(body: Uint8Array): BatchPush[] {
   const buf = asBuffer(body);
   if (buf.length < 2) throw badRequest('invalid multi push');
-  const count = buf.readUInt16BE(0);
-  if (count === 0 || count > MULTI_PUSH_MAX_PUSHES) throw badRequest('invalid multi push');
+  const listCount = buf.readUInt16BE(0);
+  // Every list is used by a push at least once, so there are never more lists than pushes.
+  if (listCount === 0 || listCount > MULTI_PUSH_MAX_PUSHES) throw badRequest('invalid multi push');
   const reader = { at: 2 };
+  const lists = new Array<string[]>(listCount);
+  let distinct = 0;
+  for (let i = 0; i < listCount; i++) {
+    const list = readStrings(buf, reader);
+    if (list === undefined || (distinct += list.length) > MULTI_PUSH_MAX_UIDS) throw badRequest('invalid multi push');
+    lists[i] = list;
+  }
+  if (reader.at + 2 > buf.length) throw badRequest('invalid multi push');
+  const count = buf.readUInt16BE(reader.at);
+  reader.at += 2;
+  if (count === 0 || count > MULTI_PUSH_MAX_PUSHES || count < listCount) throw badRequest('invalid multi push');
   const pushes: BatchPush[] = [];
   let uids = 0;
   for (let i = 0; i < count; i++) {
     const route = readString(buf, reader);
-    const members = route === undefined ? undefined : readStrings(buf, reader);
-    if (members === undefined || reader.at + 4 > buf.length) throw badRequest('invalid multi push');
-    uids += members.length;
-    const dataLen = buf.readUInt32BE(reader.at);
-    const start = reader.at + 4;
-    if (uids > MULTI_PUSH_MAX_UIDS || start + dataLen > buf.length) throw badRequest('invalid multi push');
+    if (route === undefined || reader.at + 6 > buf.length) throw badRequest('invalid multi push');
+    const members = lists[buf.readUInt16BE(reader.at)];
+    const dataLen = buf.readUInt32BE(reader.at + 2);
+    const start = reader.at + 6;
+    if (members === undefined || (uids += members.length) > MULTI_PUSH_MAX_UIDS || start + dataLen > buf.length) throw badRequest('invalid multi push');
     reader.at = start + dataLen;
-    pushes.push({ route: route!, data: buf.subarray(start, reader.at), uids: members });
+    pushes.push({ route, data: buf.subarray(start, reader.at), uids: members });
   }
   if (reader.at !== buf.length) throw badRequest('invalid multi push');
   return pushes;

@@ -64,7 +64,17 @@ export class SysRemote {
   pushUsersMulti(_ctx: Context, body: Uint8Array): Uint8Array {
     const pushes = decodeMultiPush(body);
     const failed = new Array<string[]>(pushes.length);
-    for (let i = 0; i < pushes.length; i++) failed[i] = this.deliver(pushes[i]!);
+    let start = 0;
+    while (start < pushes.length) {
+      // A run: consecutive pushes to the same list (the decoder shares the array), e.g. one room's
+      // broadcasts of a turn. Each member takes the whole run in one write, framed once for all.
+      const uids = pushes[start]!.uids;
+      let end = start + 1;
+      while (end < pushes.length && pushes[end]!.uids === uids) end++;
+      const runFailed = end - start === 1 ? this.deliver(pushes[start]!) : this.deliverRun(pushes, start, end);
+      for (let i = start; i < end; i++) failed[i] = runFailed;
+      start = end;
+    }
     return encodeMultiPushReply(failed);
   }
 
@@ -75,6 +85,18 @@ export class SysRemote {
     for (const uid of push.uids) {
       const session = this.pool.getByUid(uid);
       if (!session || !session.sendPacket(packet)) failed.push(uid);
+    }
+    return failed;
+  }
+
+  /** Frames pushes `start`..`end` (same uids) once each and hands each member the run in one write; returns the others. */
+  private deliverRun(pushes: readonly BatchPush[], start: number, end: number): string[] {
+    const packets = new Array<Uint8Array>(end - start);
+    for (let i = start; i < end; i++) packets[i - start] = this.encoder.pushBytes(pushes[i]!.route, pushes[i]!.data);
+    const failed: string[] = [];
+    for (const uid of pushes[start]!.uids) {
+      const session = this.pool.getByUid(uid);
+      if (!session || !session.sendPackets(packets)) failed.push(uid);
     }
     return failed;
   }

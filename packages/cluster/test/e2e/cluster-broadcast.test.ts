@@ -158,14 +158,20 @@ describe('cluster broadcast: a backend pushes to a 1,000-member room spread over
     const multi: unknown[][] = [[], []];
     clients[0]!.on('onMulti', (body) => multi[0]!.push(body));
     clients[2]!.on('onMulti', (body) => multi[1]!.push(body));
+    // Then a run of three to the same list (one write per member, one frame per push) and one more for p0.
+    const room = (): string[] => ['p2', 'p0', 'nobody'];
     const body = encodeMultiPush([
       { route: 'onMulti', data: Buffer.from('{"k":1}'), uids: ['p0', 'nobody'] },
       { route: 'onMulti', data: Buffer.from('{"k":2}'), uids: ['p2', 'p0'] },
+      { route: 'onMulti', data: Buffer.from('{"k":3}'), uids: room() },
+      { route: 'onMulti', data: Buffer.from('{"k":4}'), uids: room() },
+      { route: 'onMulti', data: Buffer.from('{"k":5}'), uids: room() },
+      { route: 'onMulti', data: Buffer.from('{"k":6}'), uids: ['p0'] },
     ]);
     const reply = await backend.get(SysCaller).call(frontends[0]!.id, MULTI_PUSH_ROUTE, body);
-    expect(decodeMultiPushReply(reply, 2)).toEqual([['nobody'], []]);
-    await waitFor(() => multi[0]!.length === 2 && multi[1]!.length === 1, { timeoutMs: 10_000, message: 'multi push delivered' });
-    expect(multi).toEqual([[{ k: 1 }, { k: 2 }], [{ k: 2 }]]);
+    expect(decodeMultiPushReply(reply, 6)).toEqual([['nobody'], [], ['nobody'], ['nobody'], ['nobody'], []]);
+    await waitFor(() => multi[0]!.length === 6 && multi[1]!.length === 4, { timeoutMs: 10_000, message: 'multi push delivered' });
+    expect(multi).toEqual([[1, 2, 3, 4, 5, 6].map((k) => ({ k })), [2, 3, 4, 5].map((k) => ({ k }))]);
   }, 30_000);
 
   it('a uid bound again on the other frontend is dropped from the first (unique session, previous holder from the binding put)', async () => {
