@@ -1,5 +1,5 @@
 import { encodeMessagePacket, MessageType, utf8Encode } from '@pitaya-ts/protocol';
-import { Context, Handler, Module, Route, type PitayaApplication } from '@pitaya-ts/core';
+import { Context, Handler, Module, Route, tcp, ws, type PitayaApplication } from '@pitaya-ts/core';
 import { waitFor } from '@pitaya-ts/testing';
 import { RawClient } from '../support/raw-client';
 import { startApp } from '../support/app';
@@ -75,5 +75,35 @@ describe('session pool: no session outlives its connection', () => {
     gates[phase] = undefined;
     expect(app.sessions.boundCount).toBe(0);
     expect(app.sessions.getByUid(`slow-${phase}`)).toBeUndefined();
+  });
+});
+
+describe('acceptors: no socket outlives its connection', () => {
+  it('forgets every socket once it closes, whoever closed it (client, server, malformed input)', async () => {
+    const acceptors = [tcp({ port: 0, host: '127.0.0.1' }), ws({ port: 0, host: '127.0.0.1' })] as const;
+    const { app, tcpPort, wsPort } = await startApp(AppModule, { acceptors: [...acceptors] });
+    const tracked = (): number[] => acceptors.map((a) => (a as unknown as { sockets: Set<unknown> }).sockets.size);
+    try {
+      const clients: RawClient[] = [];
+      for (const transport of ['tcp', 'ws'] as const) {
+        for (let i = 0; i < 9; i++) {
+          const client = await RawClient.connect(transport, transport === 'tcp' ? tcpPort : wsPort);
+          await client.handshake();
+          clients.push(client);
+        }
+      }
+      expect(tracked()).toEqual([9, 9]);
+      // A third close from the client, a third send bytes that are not the protocol, the rest are kicked by the server.
+      for (let i = 0; i < clients.length; i++) {
+        if (i % 3 === 0) clients[i]!.close();
+        else if (i % 3 === 1) clients[i]!.send(MALFORMED);
+      }
+      await waitFor(() => app.sessions.count === 6, { timeoutMs: 10_000, message: 'client-side closes seen' });
+      for (const session of [...app.sessions.sessions()]) void session.kick();
+      await Promise.all(clients.map((c) => c.waitClosed(5000)));
+      await waitFor(() => app.sessions.count === 0 && tracked().every((n) => n === 0), { timeoutMs: 10_000, message: `sockets forgotten (${tracked().join(', ')} left)` });
+    } finally {
+      await app.close();
+    }
   });
 });
