@@ -23,8 +23,9 @@ export function clusterBroadcastSection(report: BenchReport): string {
     `Status: **${status?.status ?? 'not run'}**. ${status?.description ?? ''}. One room, closed loop as in B with a bounded window of broadcasts in flight, ` +
       `spread over as many senders (the room's last members; each sends its next message when it gets its own copy), ${report.plan.broadcastPayload} B payload; the baseline is scenario B's standalone pitaya-ts server (CPU 0) with the same room in the same run. ` +
       'Each broadcast: the backend reads the members from its groups, their frontends from the watched binding cache, serializes the body once and queues one ' +
-      'batch per frontend; the batches of every broadcast started in one turn of the backend leave in one `sys.pushusersmulti` call per frontend, and each frontend ' +
-      'frames each push once for its members.',
+      'batch per frontend; the batches of every broadcast started in one turn of the backend leave in one `sys.pushusersmulti` call per frontend (the room\'s uid list ' +
+      'once per call), and each frontend frames each push once and hands each member the call\'s run of pushes in one write (one WebSocket message per push). ' +
+      'The standalone server writes each broadcast to each member as it is handled (coalesced per turn by the socket\'s cork).',
     rows.length
       ? table(['case', 'standalone msgs/s', 'p50 ms', 'p99 ms', 'stalls', 'generator CPU', 'cluster msgs/s', 'p50 ms', 'p99 ms', 'stalls', 'generator CPU', 'cluster ÷ standalone'], rows)
       : '_not run_',
