@@ -71,7 +71,7 @@ export class SysRemote {
       const uids = pushes[start]!.uids;
       let end = start + 1;
       while (end < pushes.length && pushes[end]!.uids === uids) end++;
-      const runFailed = end - start === 1 ? this.deliver(pushes[start]!) : this.deliverRun(pushes, start, end);
+      const runFailed = this.deliverRun(pushes, start, end);
       for (let i = start; i < end; i++) failed[i] = runFailed;
       start = end;
     }
@@ -80,23 +80,21 @@ export class SysRemote {
 
   /** Frames the push once and hands it to each member connected here; returns the others. */
   private deliver(push: BatchPush): string[] {
-    const packet = this.encoder.pushBytes(push.route, push.data);
-    const failed: string[] = [];
-    for (const uid of push.uids) {
-      const session = this.pool.getByUid(uid);
-      if (!session || !session.sendPacket(packet)) failed.push(uid);
-    }
-    return failed;
+    return this.deliverRun([push], 0, 1);
   }
 
-  /** Frames pushes `start`..`end` (same uids) once each and hands each member the run in one write; returns the others. */
+  /**
+   * Frames pushes `start`..`end` (same uids) once each and hands each member connected here the run
+   * in one write (a single push as one packet); returns the others.
+   */
   private deliverRun(pushes: readonly BatchPush[], start: number, end: number): string[] {
     const packets = new Array<Uint8Array>(end - start);
     for (let i = start; i < end; i++) packets[i - start] = this.encoder.pushBytes(pushes[i]!.route, pushes[i]!.data);
+    const single = packets.length === 1 ? packets[0] : undefined;
     const failed: string[] = [];
     for (const uid of pushes[start]!.uids) {
       const session = this.pool.getByUid(uid);
-      if (!session || !session.sendPackets(packets)) failed.push(uid);
+      if (!session || !(single !== undefined ? session.sendPacket(single) : session.sendPackets(packets))) failed.push(uid);
     }
     return failed;
   }
