@@ -22,7 +22,7 @@ import { runCluster } from './scenarios/cluster-scenario';
 import { bareMax, runCalibrationRow, runClosedEcho, runCompressionRow, runObservabilityRow, runOpenEcho, runSchemaRows } from './scenarios/echo-scenario';
 import { runClusterBroadcast } from './scenarios/cluster-broadcast-scenario';
 import { runGoalRepeats } from './scenarios/goal-repeats';
-import { runPairedEcho } from './scenarios/paired-echo-scenario';
+import { runInterleavedPairs } from './scenarios/paired-scenario';
 import { runIdle } from './scenarios/idle-scenario';
 import { measureSchemaCost } from './scenarios/schema-cost';
 import { runProfile } from './scenarios/profile-scenario';
@@ -37,9 +37,9 @@ interface CliOptions {
   warmup?: string;
   /** Extra passes over the judged rows (overrides the plan's `goalRepeats`). */
   repeats?: string;
-  /** Interleaved pairs of the echo goal rows (overrides the plan's `pairedPasses`). */
+  /** Interleaved pairs of the echo goal rows and closed-loop broadcast rows (overrides the plan's `pairedPasses`). */
   pairs?: string;
-  /** Only the interleaved echo pairs (A-paired): a short run of what the echo goals are judged on. */
+  /** Only the interleaved pairs (A-paired, B-paired): a short run of what the echo goals and the broadcast guard are judged on. */
   pairedOnly?: boolean;
   out: string;
   keepTmp?: boolean;
@@ -134,8 +134,8 @@ async function run(options: CliOptions, registry: ProcessRegistry): Promise<numb
     for (const [id, status] of Object.entries(partial ? {} : await runCluster(suite))) statuses.set(id as TargetId, status);
     if (!partial) await runGoalRepeats(suite);
     if (!partial || options.pairedOnly) {
-      const paired = await runPairedEcho(suite);
-      if (options.pairedOnly) for (const id of ['bare', 'pitaya'] as const) statuses.set(id, paired ? 'ran (interleaved echo pairs only)' : `not run: ${suite.failedStart ?? 'no pairs planned'}`);
+      const paired = await runInterleavedPairs(suite);
+      if (options.pairedOnly) for (const id of ['bare', 'pitaya'] as const) statuses.set(id, paired ? 'ran (interleaved pairs only)' : `not run: ${suite.failedStart ?? 'no pairs planned'}`);
     }
     if (!partial || options.clusterBroadcastOnly) statuses.set('pitaya-cluster-broadcast', await runClusterBroadcast(suite));
     if (!partial) boot = await runBoot(suite);
@@ -183,8 +183,8 @@ function main(): void {
     .option('--measure <seconds>', 'measured window of each case')
     .option('--warmup <seconds>', 'warm-up of each case')
     .option('--repeats <n>', 'extra passes over the judged rows, bare and pitaya-ts alternating; best pass judged, every pass reported (full: 4, quick: 0)')
-    .option('--pairs <n>', 'interleaved pairs of the echo goal rows, bare and pitaya-ts both up, the generator alternating between them; the echo goals are judged on their median ratio (full: 7, quick: 1, 0 = judge the best passes)')
-    .option('--paired-only', 'only the interleaved echo pairs (A-paired): what the echo goals are judged on, in a few minutes')
+    .option('--pairs <n>', 'interleaved pairs of the echo goal rows and the closed-loop broadcast rows, bare and pitaya-ts both up, the generator alternating between them; the echo goals and the broadcast guard are judged on their median ratio (full: 7, quick: 1, 0 = judge the best passes)')
+    .option('--paired-only', 'only the interleaved pairs (A-paired, B-paired): what the echo goals and the broadcast guard are judged on, in a few minutes')
     .option('--out <dir>', 'where the report goes', path.resolve(__dirname, '..', 'results'))
     .option('--keep-tmp', 'keep the temporary directory (logs, pinus base) for debugging')
     .option('--schema-only', 'only the declared-schema rows: plain vs zod-validated echo on one pitaya-ts server')

@@ -161,6 +161,43 @@ describe('evaluateGoals', () => {
     expect(goals.find((g) => g.goal.startsWith('B broadcast ≥ 0.95× bare'))).toMatchObject({ pass: false, goal: expect.stringContaining('no-regression') });
     expect(goals.find((g) => g.goal.startsWith('C idle memory'))).toMatchObject({ pass: true, measured: expect.stringContaining('1.14×') });
   });
+
+  it('judges the broadcast guard on the worst row\'s median pair ratio when the broadcast rows ran in pairs', () => {
+    const broadcast = (scenario: 'B-closed' | 'B-paired', row: string, target: TargetId, deliveredPerSec: number, repeat?: number): RunRecord => ({
+      scenario, row, transport: 'ws', target, ...(repeat !== undefined ? { repeat } : {}),
+      result: { kind: 'broadcast', connected: 200, connectFailures: 0, disconnects: 0, windowMs: 1000, sends: 1, deliveries: 1, deliveredPerSec, sentTotal: 1, deliveredTotal: 1, stalls: 0, senders: 20, maxInFlight: 1, latency: { count: 0, mean: 0, p50: 0, p90: 0, p99: 0, p999: 0, max: 0 }, generatorCpu: 0.5 },
+    });
+    const small = 'B-closed 200×10 members';
+    const large = 'B-closed 4×500 members';
+    // Sequential best passes: small row 0.89× (bare got the fast minutes), large row 1.02×.
+    // Pairs: small row 1.00, 0.80 (one disturbed window), 1.02 → median 1.00×; large row 0.97, 0.96, 0.99 → 0.97×.
+    const runs: RunRecord[] = [
+      broadcast('B-closed', small, 'bare', 100_000), broadcast('B-closed', small, 'pitaya', 89_000),
+      broadcast('B-closed', large, 'bare', 500_000), broadcast('B-closed', large, 'pitaya', 510_000),
+      ...([[100_000, 100_000], [100_000, 80_000], [100_000, 102_000]] as const).flatMap(([b, p], k) => [
+        broadcast('B-paired', small, 'bare', b, k + 1), broadcast('B-paired', small, 'pitaya', p, k + 1),
+      ]),
+      ...([[500_000, 485_000], [500_000, 480_000], [500_000, 495_000]] as const).flatMap(([b, p], k) => [
+        broadcast('B-paired', large, 'bare', b, k + 1), broadcast('B-paired', large, 'pitaya', p, k + 1),
+      ]),
+    ];
+    const goals = evaluateGoals(runs);
+    const guard = goals.find((g) => g.goal.startsWith('B broadcast ≥ 0.95× bare'));
+    // The worst row by its pair median is the large one (0.97×), though the small row's best passes say 0.89×.
+    expect(guard).toMatchObject({
+      pass: true, measured: `0.97× (worst row: ${large}, median of 3 interleaved pairs)`, passes: 'pairs 0.96–0.99×; sequential passes: best passes 1.02×',
+    });
+    expect(guard?.rule).toContain('(B-paired: both servers up');
+    // Without the pairs, the sequential best passes decide: the small row fails.
+    expect(evaluateGoals(runs.filter((r) => r.scenario === 'B-closed')).find((g) => g.goal === guard!.goal)).toMatchObject({ pass: false, measured: expect.stringContaining(`0.89× (worst row: ${small})`) });
+    const markdown = renderMarkdown({
+      schema: 1, mode: 'full', startedAt: '2026-11-30T00:00:00.000Z', durationMs: 1000, command: 'npm run bench',
+      machine: { cpuModel: 'test', cores: 2, memoryGiB: 1, node: 'v20', os: 'test', kernel: 'test', fdLimit: '1024' },
+      pinning: 'none', plan: { ...QUICK_PLAN, pairedPasses: 3 }, targets: [], runs, goals,
+    }, []);
+    expect(markdown).toContain('The broadcast guard is judged on the interleaved pairs (B-paired: bare and pitaya-ts both up');
+    expect(markdown).toContain(`| ${small}, interleaved pairs | delivered/s | 100.0k · 100.0k · 100.0k | 100.0k · 80.0k · 102.0k | 1.00× · 0.80× · 1.02× |`);
+  });
 });
 
 describe('report', () => {

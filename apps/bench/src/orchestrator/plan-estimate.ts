@@ -20,7 +20,9 @@ export function estimatePlanMs(plan: BenchPlan, profile: boolean): number {
     2 * (plan.clusterClients.reduce((sum, c) => sum + window + connect(c), 0) + 3000 + plan.primeMs + 500) +
     clusterBroadcast;
   const paired = plan.pairedPasses > 0
-    ? 2 * 1000 + 2 * (2 * plan.primeMs + 500) + 2 * plan.pairedPasses * plan.echoCases.slice(0, 4).reduce((sum, c) => sum + plan.pairedWarmupMs + plan.pairedMeasureMs + 300 + connect(c.clients), 0)
+    ? 2 * 1000 + 2 * (2 * plan.primeMs + 500) + 2 * plan.pairedPasses * (
+      plan.echoCases.slice(0, 4).reduce((sum, c) => sum + plan.pairedWarmupMs + plan.pairedMeasureMs + 300 + connect(c.clients), 0) +
+      plan.roomSizes.length * (plan.pairedWarmupMs + plan.pairedMeasureMs + 300 + connect(plan.broadcastMembers)))
     : 0;
   return 3 * perTarget + starts + extras + clusterBroadcast + plan.goalRepeats * goalPass + paired;
 }

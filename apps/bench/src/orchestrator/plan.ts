@@ -63,10 +63,11 @@ export interface BenchPlan {
    */
   readonly goalRepeats: number;
   /**
-   * Interleaved pairs of the echo goal rows (scenario `A-paired`): bare and pitaya-ts both up on the
-   * server core, the generator alternating between them in short windows (bare first in odd pairs,
-   * pitaya-ts first in even ones), so each pair's two windows see the same machine state. The echo
-   * goals are judged on the median of the pairs' ratios. 0 = no pairs (the best passes are judged).
+   * Interleaved pairs of the echo goal rows (scenario `A-paired`) and of the closed-loop broadcast
+   * rows (`B-paired`): bare and pitaya-ts both up on the server core, the generator alternating
+   * between them in short windows (bare first in odd pairs, pitaya-ts first in even ones), so each
+   * pair's two windows see the same machine state. The echo goals and the broadcast guard are judged
+   * on the median of the pairs' ratios. 0 = no pairs (the best passes are judged).
    */
   readonly pairedPasses: number;
   /** Warm-up and measured window of each paired run (the servers are primed once, before the pairs). */

@@ -83,6 +83,19 @@ function section(title: string, ...parts: string[]): string {
   return [`## ${title}`, ...parts].join('\n\n');
 }
 
+/** The interleaved-pair scenarios this report ran (A-paired, B-paired). */
+function pairedScenarios(report: BenchReport): ScenarioId[] {
+  return (['A-paired', 'B-paired'] as const).filter((s) => report.runs.some((r) => r.scenario === s));
+}
+
+/** "The closed-loop echo goals are" / "The broadcast guard is": what the pairs judge; '' when none ran. */
+function pairedJudged(report: BenchReport): string {
+  const judged = pairedScenarios(report).map((s) => (s === 'A-paired' ? 'the closed-loop echo goals' : 'the broadcast guard'));
+  if (judged.length === 0) return '';
+  const text = judged.join(' and ');
+  return `${text[0]!.toUpperCase()}${text.slice(1)} ${judged.length === 1 && judged[0] === 'the broadcast guard' ? 'is' : 'are'}`;
+}
+
 function goalsSection(report: BenchReport): string {
   const rows = report.goals.map((g) => [
     g.goal, g.pass === undefined ? 'n/a' : g.informational ? `info (${g.pass ? 'pass' : 'fail'})` : g.pass ? '**pass**' : '**FAIL**', g.measured, g.gap ?? '',
@@ -92,8 +105,8 @@ function goalsSection(report: BenchReport): string {
     'Goals',
     'Issue 14\'s goals, ratios from this run. "Pitaya defaults" = ' + PITAYA_ROW_CONFIG + '. "standalone": one pitaya-ts process with a ws and a tcp acceptor; ' +
       '"frontend→backend over gRPC": scenario D\'s pair, etcd discovery. The bare servers frame and answer the same packets and nothing else. "info" rows are reported, not judged. ' +
-      (report.runs.some((r) => r.scenario === 'A-paired')
-        ? 'The closed-loop echo goals are judged on the interleaved pairs (A-paired: bare and pitaya-ts both up, the generator alternating short windows between them, ' +
+      (pairedJudged(report)
+        ? `${pairedJudged(report)} judged on the interleaved pairs (${pairedScenarios(report).join(', ')}: bare and pitaya-ts both up, the generator alternating short windows between them, ` +
           'so the two windows of a pair see the same machine state): the verdict is the median of the pairs\' ratios, "every pass" gives their range and what the sequential passes ' +
           'alone say (best pass against best pass, and the median of their pass pairs). The other verdicts compare each target\'s best pass; '
         : 'Verdicts compare each target\'s best pass; ') +
@@ -376,8 +389,8 @@ export function renderMarkdown(report: BenchReport, chartFiles: readonly { chart
       report.plan.goalRepeats > 0
         ? `- The judged rows (A goal echo rows, the open loop at 50 %, B closed loop, D over gRPC, the cluster broadcast) ran ${report.plan.goalRepeats + 1} times per target: the main pass, then ${report.plan.goalRepeats} extra pass(es) each restarting bare then pitaya-ts (the bare forwarder then the pitaya-ts pair for D, standalone then the cluster for B-cluster), so the targets alternate in time; the open loop offers the main pass's rate every time. Every table shows each target's best pass (highest req/s or delivered/s, lowest p99 for the open loop; that pass's other figures with it): the machine's interference only ever worsens a figure. Other rows ran once: treat differences under ~10 % there as noise.`
         : '- One repetition per case: treat differences under ~10 % as noise.',
-      ...(report.runs.some((r) => r.scenario === 'A-paired')
-        ? [`- The closed-loop echo goals' verdicts come from scenario A-paired, run last before the cluster broadcast: bare and pitaya-ts started together (both on the server core), each primed once, then for every goal row ${report.plan.pairedPasses} pairs of ${(report.plan.pairedWarmupMs / 1000).toFixed(1)} s warm-up + ${(report.plan.pairedMeasureMs / 1000).toFixed(1)} s windows, bare first in odd pairs and pitaya-ts first in even ones, fresh connections every window. The sequential passes above run a side's windows minutes after the other's, and on this host the same server's speed moves by up to ±25 % over minutes, which decides a best-pass verdict by which side got the faster minutes; the two windows of a pair run seconds apart. The verdict is the median pair ratio; the range and the sequential verdicts are printed beside it.`]
+      ...(pairedJudged(report)
+        ? [`- ${pairedJudged(report)} judged on ${pairedScenarios(report).join(' and ')}${pairedScenarios(report).includes('B-paired') ? ' (B-paired: the closed-loop broadcast rows, after the echo rows, same servers and windows)' : ''}, run last before the cluster broadcast: bare and pitaya-ts started together (both on the server core), each primed once, then for every judged row ${report.plan.pairedPasses} pairs of ${(report.plan.pairedWarmupMs / 1000).toFixed(1)} s warm-up + ${(report.plan.pairedMeasureMs / 1000).toFixed(1)} s windows, bare first in odd pairs and pitaya-ts first in even ones, fresh connections every window. The sequential passes above run a side's windows minutes after the other's, and on this host the same server's speed moves by up to ±25 % over minutes, which decides a best-pass verdict by which side got the faster minutes; the two windows of a pair run seconds apart. The verdict is the median pair ratio; the range and the sequential verdicts are printed beside it.`]
         : []),
     ].join('\n'),
   );

@@ -43,6 +43,9 @@ function judgedFigures(report: BenchReport): JudgedFigure[] {
   for (const row of rowsIn('B-closed')) {
     figures.push({ scenario: 'B-closed', row, figure: 'delivered/s', baseline: 'bare', pitaya: 'pitaya', metric: deliveredOf, format: kilo, judge: byRatio });
   }
+  for (const row of rowsIn('B-paired')) {
+    figures.push({ scenario: 'B-paired', row, label: `${row}, interleaved pairs`, figure: 'delivered/s', baseline: 'bare', pitaya: 'pitaya', metric: deliveredOf, format: kilo, judge: byRatio });
+  }
   for (const row of rowsIn('D-forward')) {
     figures.push({ scenario: 'D-forward', row, figure: 'req/s', baseline: 'bare-forward', pitaya: 'pitaya-cluster', metric: throughputOf, format: fmtInt, judge: byRatio });
   }
@@ -55,7 +58,7 @@ function judgedFigures(report: BenchReport): JudgedFigure[] {
 /** `63.3k · **64.1k** · 51.0k ⚠`: each pass in the order it ran, the one the tables keep in bold. */
 function passList(report: BenchReport, f: JudgedFigure, target: TargetId): string {
   // The paired rows feed only the Goals table: none of them is "kept" by another table.
-  const kept = f.scenario === 'A-paired' ? undefined : rowsOf(report.runs, f.scenario).get(f.row)?.get(target);
+  const kept = f.scenario === 'A-paired' || f.scenario === 'B-paired' ? undefined : rowsOf(report.runs, f.scenario).get(f.row)?.get(target);
   const passes = passesFor(report.runs, f.scenario, f.row, target);
   if (passes.length === 0) return '–';
   return passes.map((r) => {
@@ -71,7 +74,7 @@ function passList(report: BenchReport, f: JudgedFigure, target: TargetId): strin
  * made one pass.
  */
 export function passesSection(report: BenchReport): string | undefined {
-  if (report.plan.goalRepeats === 0 && !report.runs.some((r) => r.scenario === 'A-paired')) return undefined;
+  if (report.plan.goalRepeats === 0 && !report.runs.some((r) => r.scenario === 'A-paired' || r.scenario === 'B-paired')) return undefined;
   const rows = judgedFigures(report).map((f) => {
     const ratios = passRatios(report.runs, f.scenario, f.row, f.pitaya, f.baseline, f.metric, f.judge);
     return [f.label ?? f.row, f.figure, passList(report, f, f.baseline), passList(report, f, f.pitaya), ratios.map((r) => fmtRatio(r)).join(' · ') || '–'];
@@ -81,7 +84,7 @@ export function passesSection(report: BenchReport): string | undefined {
     'Every pass of the rows the Goals table judges, in the order they ran (the main pass first); the pass every other table keeps is in bold. ' +
       'The baseline is bare, the bare forwarder for D, and standalone pitaya-ts for the cluster broadcast. "Ratios" pairs the k-th pass of both sides ' +
       '(the extra passes start them back to back; the main passes ran minutes apart), in the direction the goal judges (bare µs ÷ pitaya-ts µs for efficiency). ' +
-      'The "interleaved pairs" rows are scenario A-paired, which the echo goals are judged on: pair k\'s two windows ran seconds apart, against the same two running servers.',
+      'The "interleaved pairs" rows are scenarios A-paired and B-paired, which the echo goals and the broadcast guard are judged on: pair k\'s two windows ran seconds apart, against the same two running servers.',
     table(['row', 'figure', 'baseline passes', 'pitaya-ts passes', 'ratios, pass by pass'], rows),
   ].join('\n\n');
 }

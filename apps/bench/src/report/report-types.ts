@@ -7,7 +7,7 @@ import type { BootSample } from '../servers/boot-probe';
 import type { MachineInfo } from './machine';
 
 /** Scenarios of the report. */
-export type ScenarioId = 'A-closed' | 'A-paired' | 'A-generator' | 'A-open' | 'A-compression' | 'A-schema' | 'A-observability' | 'B-closed' | 'B-rate' | 'C-idle' | 'D-forward' | 'B-cluster';
+export type ScenarioId = 'A-closed' | 'A-paired' | 'B-paired' | 'A-generator' | 'A-open' | 'A-compression' | 'A-schema' | 'A-observability' | 'B-closed' | 'B-rate' | 'C-idle' | 'D-forward' | 'B-cluster';
 
 /** What identifies a row of the report: the scenario and its parameters, the same for every target. */
 export interface RowParameters {

@@ -1,11 +1,11 @@
 import { GOAL_ECHO_CASES, QUICK_PLAN } from '../src/orchestrator/plan';
 import type { LoadSpec, Suite } from '../src/orchestrator/suite';
 import type { RunRecord } from '../src/report/report-types';
-import { runPairedEcho } from '../src/scenarios/paired-echo-scenario';
+import { runInterleavedPairs } from '../src/scenarios/paired-scenario';
 import type { RunningTarget, TargetContext, TargetDefinition } from '../src/targets/target';
 import { PITAYA_ROUTES } from '../src/servers/bench-routes';
 
-// Scenario A-paired is orchestration over the Suite's tested machinery (start, prime, load): the
+// Scenarios A-paired and B-paired are orchestration over the Suite's tested machinery (start, prime, load): the
 // Suite here records what the scenario asks of it, in order, with which targets running then.
 
 interface Call { readonly kind: 'start' | 'stop' | 'prime' | 'load'; readonly target: string; readonly spec?: LoadSpec; readonly up: readonly string[] }
@@ -41,19 +41,34 @@ function recordingSuite(pairedPasses: number, failToStart?: string): { suite: Su
   return { suite, calls };
 }
 
-describe('interleaved echo pairs (A-paired)', () => {
+describe('interleaved pairs (A-paired, B-paired)', () => {
   it('runs every goal row in pairs against both servers up at once, alternating which side goes first', async () => {
     const { suite, calls } = recordingSuite(3);
-    await expect(runPairedEcho(suite)).resolves.toBe(true);
+    await expect(runInterleavedPairs(suite)).resolves.toBe(true);
     const loads = calls.filter((c) => c.kind === 'load');
     // Both servers are up for every window: the idle one waits in epoll while the other is measured.
     expect(loads.every((c) => c.up.includes('bare') && c.up.includes('pitaya'))).toBe(true);
     expect(calls.filter((c) => c.kind === 'prime').map((c) => c.target)).toEqual(['bare', 'pitaya']);
-    expect(loads).toHaveLength(GOAL_ECHO_CASES.length * 3 * 2);
+    expect(loads).toHaveLength((GOAL_ECHO_CASES.length + QUICK_PLAN.roomSizes.length) * 3 * 2);
     const first = loads.slice(0, 6).map((c) => `${c.spec!.repeat}:${c.target}`);
     expect(first).toEqual(['1:bare', '1:pitaya', '2:pitaya', '2:bare', '3:bare', '3:pitaya']);
-    for (const c of loads) expect(c.spec).toMatchObject({ scenario: 'A-paired', payloadBytes: 64 });
-    expect(new Set(loads.map((c) => c.spec!.row))).toEqual(new Set(['A-closed ws 100c 64B', 'A-closed ws 1000c 64B', 'A-closed tcp 100c 64B', 'A-closed tcp 1000c 64B']));
+    const echo = loads.slice(0, GOAL_ECHO_CASES.length * 6);
+    for (const c of echo) expect(c.spec).toMatchObject({ scenario: 'A-paired', payloadBytes: 64 });
+    expect(new Set(echo.map((c) => c.spec!.row))).toEqual(new Set(['A-closed ws 100c 64B', 'A-closed ws 1000c 64B', 'A-closed tcp 100c 64B', 'A-closed tcp 1000c 64B']));
+    // Then the closed-loop broadcast rows, same alternation, under the B-closed row labels so the
+    // pairs line up with the sequential passes of the same row.
+    const broadcast = loads.slice(GOAL_ECHO_CASES.length * 6);
+    expect(broadcast.map((c) => `${c.spec!.row}/${c.spec!.repeat}:${c.target}`)).toEqual([
+      'B-closed 20×10 members/1:bare', 'B-closed 20×10 members/1:pitaya', 'B-closed 20×10 members/2:pitaya', 'B-closed 20×10 members/2:bare',
+      'B-closed 20×10 members/3:bare', 'B-closed 20×10 members/3:pitaya',
+      'B-closed 2×100 members/1:bare', 'B-closed 2×100 members/1:pitaya', 'B-closed 2×100 members/2:pitaya', 'B-closed 2×100 members/2:bare',
+      'B-closed 2×100 members/3:bare', 'B-closed 2×100 members/3:pitaya',
+    ]);
+    for (const c of broadcast) expect(c.spec).toMatchObject({ scenario: 'B-paired', transport: 'ws', clients: 200 });
+    const endpoint = { transport: 'ws' as const, host: '127.0.0.1', port: 1000 };
+    expect(broadcast[0]!.spec!.job(endpoint, { pid: 1, wsPort: 1000, tcpPort: 1001, routes: PITAYA_ROUTES, stop: async () => undefined })).toMatchObject({
+      kind: 'broadcast', mode: 'closed', rooms: 20, roomSize: 10, warmupMs: QUICK_PLAN.pairedWarmupMs, measureMs: QUICK_PLAN.pairedMeasureMs,
+    });
     // Each window uses the paired timing, not the sequential passes'.
     const job = loads[0]!.spec!.job({ transport: 'ws', host: '127.0.0.1', port: 1000 }, { pid: 1, wsPort: 1000, tcpPort: 1001, routes: PITAYA_ROUTES, stop: async () => undefined });
     expect(job).toMatchObject({ kind: 'echo-closed', clients: 100, warmupMs: QUICK_PLAN.pairedWarmupMs, measureMs: QUICK_PLAN.pairedMeasureMs });
@@ -62,10 +77,10 @@ describe('interleaved echo pairs (A-paired)', () => {
 
   it('runs nothing when no pairs are planned or a server does not start', async () => {
     const none = recordingSuite(0);
-    await expect(runPairedEcho(none.suite)).resolves.toBe(false);
+    await expect(runInterleavedPairs(none.suite)).resolves.toBe(false);
     expect(none.calls).toEqual([]);
     const failed = recordingSuite(2, 'pitaya');
-    await expect(runPairedEcho(failed.suite)).resolves.toBe(false);
+    await expect(runInterleavedPairs(failed.suite)).resolves.toBe(false);
     expect(failed.calls.filter((c) => c.kind === 'load')).toEqual([]);
   });
 });
