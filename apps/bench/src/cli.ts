@@ -183,7 +183,7 @@ function main(): void {
     .option('--measure <seconds>', 'measured window of each case')
     .option('--warmup <seconds>', 'warm-up of each case')
     .option('--repeats <n>', 'extra passes over the judged rows, bare and pitaya-ts alternating; best pass judged, every pass reported (full: 4, quick: 0)')
-    .option('--pairs <n>', 'interleaved pairs of the echo goal rows and the closed-loop broadcast rows, bare and pitaya-ts both up, the generator alternating between them; the echo goals and the broadcast guard are judged on their median ratio (full: 7, quick: 1, 0 = judge the best passes)')
+    .option('--pairs <n>', 'interleaved pairs of the echo goal rows and the closed-loop broadcast rows, bare and pitaya-ts both up, the generator alternating between them; the echo goals and the broadcast guard are judged on their median ratio (full: 9, quick: 1, 0 = judge the best passes)')
     .option('--paired-only', 'only the interleaved pairs (A-paired, B-paired): what the echo goals and the broadcast guard are judged on, in a few minutes')
     .option('--out <dir>', 'where the report goes', path.resolve(__dirname, '..', 'results'))
     .option('--keep-tmp', 'keep the temporary directory (logs, pinus base) for debugging')

@@ -141,9 +141,11 @@ export const FULL_PLAN: BenchPlan = {
   // One 10 s pass moved these ratios by ±10–25 % on this machine kind, and a process could stay in a
   // slow state for a whole pass (same code, echo at 29k and 57k req/s): best of 5, every pass reported.
   goalRepeats: 4,
-  // Seven pairs of 3 s windows: the two windows of a pair run seconds apart, where the passes above
-  // run minutes apart and this host's speed moves by ±25 % over minutes. An odd count has a true median.
-  pairedPasses: 7,
+  // Nine pairs of 3 s windows: the two windows of a pair run seconds apart, where the passes above
+  // run minutes apart and this host's speed moves by ±25 % over minutes. A slow spell of the host
+  // lasts ~10 s and can take one side's two adjacent windows (pair k's second, pair k+1's first):
+  // nine pairs keep such a spell to two of nine, which the median ignores. An odd count has a true median.
+  pairedPasses: 9,
   pairedWarmupMs: 1000,
   pairedMeasureMs: 3000,
 };
