@@ -1,7 +1,10 @@
-import { createLogger, Pitaya, type Acceptor, type AcceptorAddress, type Connection, type ConnectionHandler } from '@pitaya-ts/core';
+import { createLogger, Pitaya } from '@pitaya-ts/core';
 import { encodeMessage, MessageType, PacketType, utf8Encode } from '@pitaya-ts/protocol';
 import { BenchModule } from '../servers/bench-module';
 import { echoPayload } from '../wire/payloads';
+import { SinkAcceptor } from './sink-acceptor';
+
+const CONNECTIONS = 100;
 
 /**
  * The framework's own CPU per echo, without sockets: the bench app behind an acceptor whose
@@ -10,54 +13,9 @@ import { echoPayload } from '../wire/payloads';
  * on a shared machine, where socket rows are too noisy: run it before and after, several times, and
  * compare the minimum. `node apps/bench/dist/tools/in-process-echo.js [messages per round]`.
  */
-// Not @pitaya-ts/testing's MemoryAcceptor: that one copies every packet and hands it to a client in
-// a microtask, which is what it is for; here the server's writes are only counted, so the loop
-// measures the framework and nothing else.
-class SinkConnection implements Connection {
-  readonly transport = 'ws';
-  readonly remoteAddress = '127.0.0.1:1';
-  readonly pendingBytes = 0;
-  handler: ConnectionHandler | undefined;
-  written = 0;
-
-  setHandler(handler: ConnectionHandler): void {
-    this.handler = handler;
-  }
-  write(): void {
-    this.written++;
-  }
-  pause(): void {}
-  resume(): void {}
-  close(): void {}
-  destroy(): void {}
-}
-
-const CONNECTIONS = 100;
-
-class SinkAcceptor implements Acceptor {
-  readonly name = 'sink';
-  readonly address: AcceptorAddress = { host: 'memory', port: 0 };
-  readonly connections: SinkConnection[] = [];
-
-  listen(onConnection: (connection: Connection) => void): Promise<AcceptorAddress> {
-    for (let i = 0; i < CONNECTIONS; i++) {
-      const connection = new SinkConnection();
-      this.connections.push(connection);
-      onConnection(connection);
-    }
-    return Promise.resolve(this.address);
-  }
-  stopAccepting(): Promise<void> {
-    return Promise.resolve();
-  }
-  close(): Promise<void> {
-    return Promise.resolve();
-  }
-}
-
 async function main(): Promise<void> {
   const perRound = Number(process.argv[2] ?? 200_000);
-  const acceptor = new SinkAcceptor();
+  const acceptor = new SinkAcceptor(CONNECTIONS);
   const app = await Pitaya.create(BenchModule, {
     serverType: 'connector', frontend: true, acceptors: [acceptor], config: { heartbeat: { interval: '60s' } }, logger: createLogger({ level: 'error' }), env: {},
   });
