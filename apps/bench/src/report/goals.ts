@@ -91,33 +91,40 @@ const pairedRule = (scenario: ScenarioId): string =>
   `; judged on the median ratio of the interleaved pairs (${scenario}: both servers up, short windows alternating between them)`;
 
 /**
- * The verdict of an echo goal on its interleaved pairs (A-paired): the median of the pairs' ratios.
- * `passes` gives the pairs' range, then what the sequential passes alone would say (best pass
- * against best pass, and their pass-pair median), so a reader sees both methods side by side.
+ * The verdict of one row on its interleaved pairs (`pairedScenario`, bare against pitaya-ts): the
+ * median of the pairs' ratios, with `value` that median. `passes` gives the pairs' range, then what
+ * the sequential passes of the same row (`scenario`) alone would say (best pass against best pass,
+ * and their pass-pair median), so a reader sees both methods side by side. `measured` names the row
+ * when `nameRow` (a verdict on the worst of several rows). Undefined when the row has no pair.
  */
 function pairedVerdict(
-  spec: RatioGoal, ratios: readonly number[], paired: readonly RunRecord[], sequential: { readonly best?: number; readonly spread: readonly number[] },
-  scenario: ScenarioId = 'A-paired', row?: string,
-): GoalResult {
+  runs: readonly RunRecord[], scenario: ScenarioId, pairedScenario: ScenarioId, row: string, spec: RatioGoal, nameRow = false,
+): { readonly value: number; readonly result: GoalResult } | undefined {
+  const ratios = passRatios(runs, pairedScenario, row, 'pitaya', 'bare', spec.metric, spec.judge);
+  if (ratios.length === 0) return undefined;
   const value = median(ratios)!;
   const pass = spec.atMost ? value <= spec.threshold : value >= spec.threshold;
+  const paired = [...passesFor(runs, pairedScenario, row, 'pitaya'), ...passesFor(runs, pairedScenario, row, 'bare')];
   const bound = paired.filter((r) => generatorBound(r)).length;
   const note = bound > 0 ? `; ⚠ generator above 85 % of its core in ${bound} of ${paired.length} paired runs` : '';
   const range = ratios.length > 1 ? `pairs ${fmtRatio(Math.min(...ratios)).replace('×', '')}–${fmtRatio(Math.max(...ratios))}` : 'one pair';
+  const targets = rowsOf(runs, scenario).get(row);
+  const p = spec.metric(targets?.get('pitaya'));
+  const b = spec.metric(targets?.get('bare'));
   const seq = [
-    sequential.best !== undefined ? `best passes ${fmtRatio(sequential.best)}` : undefined,
-    describeSpread(sequential.spread),
+    p !== undefined && b !== undefined && p !== 0 && b !== 0 ? `best passes ${fmtRatio(spec.judge(p, b))}` : undefined,
+    describeSpread(passRatios(runs, scenario, row, 'pitaya', 'bare', spec.metric, spec.judge)),
   ].filter((x): x is string => x !== undefined).join(', ');
   const result: GoalResult = {
-    goal: spec.goal, rule: spec.rule + pairedRule(scenario), config: spec.config ?? STANDALONE_CONFIG,
-    measured: `${fmtRatio(value)} (${row ? `worst row: ${row}, ` : ''}median of ${ratios.length} interleaved pair${ratios.length === 1 ? '' : 's'})${note}`,
+    goal: spec.goal, rule: spec.rule + pairedRule(pairedScenario), config: spec.config ?? STANDALONE_CONFIG,
+    measured: `${fmtRatio(value)} (${nameRow ? `worst row: ${row}, ` : ''}median of ${ratios.length} interleaved pair${ratios.length === 1 ? '' : 's'})${note}`,
     pass, passes: seq ? `${range}; sequential passes: ${seq}` : range,
   };
-  if (pass) return result;
+  if (pass) return { value, result };
   const gap = spec.atMost
     ? `needs ${Math.round((1 - spec.threshold / value) * 100)} % less`
     : `needs +${Math.round((spec.threshold / value - 1) * 100)} %`;
-  return { ...result, gap };
+  return { value, result: { ...result, gap } };
 }
 
 /** The worst row of a scenario against a baseline target (one verdict for the whole scenario). */
@@ -152,23 +159,12 @@ function worstOf(
 function worstPairedOf(
   runs: readonly RunRecord[], scenario: ScenarioId, pairedScenario: ScenarioId, spec: RatioGoal,
 ): GoalResult {
-  let worst: GoalResult | undefined;
-  let worstValue = 0;
+  let worst: { readonly value: number; readonly result: GoalResult } | undefined;
   for (const row of rowsOf(runs, pairedScenario).keys()) {
-    const ratios = passRatios(runs, pairedScenario, row, 'pitaya', 'bare', spec.metric, spec.judge);
-    if (ratios.length === 0) continue;
-    const value = median(ratios)!;
-    if (worst && (spec.atMost ? value <= worstValue : value >= worstValue)) continue;
-    worstValue = value;
-    const targets = rowsOf(runs, scenario).get(row);
-    const p = spec.metric(targets?.get('pitaya'));
-    const b = spec.metric(targets?.get('bare'));
-    const best = p !== undefined && b !== undefined && p !== 0 && b !== 0 ? spec.judge(p, b) : undefined;
-    const paired = [...passesFor(runs, pairedScenario, row, 'pitaya'), ...passesFor(runs, pairedScenario, row, 'bare')];
-    const spread = passRatios(runs, scenario, row, 'pitaya', 'bare', spec.metric, spec.judge);
-    worst = pairedVerdict(spec, ratios, paired, { ...(best !== undefined ? { best } : {}), spread }, pairedScenario, row);
+    const judged = pairedVerdict(runs, scenario, pairedScenario, row, spec, true);
+    if (judged && (!worst || (spec.atMost ? judged.value > worst.value : judged.value < worst.value))) worst = judged;
   }
-  return worst ?? worstOf(runs, scenario, 'pitaya', 'bare', 'bare', spec);
+  return worst?.result ?? worstOf(runs, scenario, 'pitaya', 'bare', 'bare', spec);
 }
 
 /**
@@ -198,18 +194,9 @@ export function evaluateGoals(runs: readonly RunRecord[]): GoalResult[] {
       goal: `${label}: p99 ≤ 1.3× bare`, rule: 'pitaya-ts ÷ bare round-trip p99, closed loop, same transport and clients',
       ...ECHO_FIGURES.p99, threshold: 1.3, atMost: true,
     }];
-    const paired = [...passesFor(runs, 'A-paired', row, 'pitaya'), ...passesFor(runs, 'A-paired', row, 'bare')];
     for (const spec of specs) {
-      const spread = passRatios(runs, 'A-closed', row, 'pitaya', 'bare', spec.metric, spec.judge);
-      const pairs = passRatios(runs, 'A-paired', row, 'pitaya', 'bare', spec.metric, spec.judge);
-      if (pairs.length === 0) {
-        goals.push(verdict(spec, undefined, pitaya, bare, 'bare', spread));
-        continue;
-      }
-      const p = spec.metric(pitaya);
-      const b = spec.metric(bare);
-      const best = p !== undefined && b !== undefined && p !== 0 && b !== 0 ? spec.judge(p, b) : undefined;
-      goals.push(pairedVerdict(spec, pairs, paired, { ...(best !== undefined ? { best } : {}), spread }));
+      goals.push(pairedVerdict(runs, 'A-closed', 'A-paired', row, spec)?.result
+        ?? verdict(spec, undefined, pitaya, bare, 'bare', passRatios(runs, 'A-closed', row, 'pitaya', 'bare', spec.metric, spec.judge)));
     }
   }
   const half = [...rowsOf(runs, 'A-open').entries()].find(([row]) => row.includes('@50%'));

@@ -49,4 +49,3 @@ export class SinkAcceptor implements Acceptor {
     return Promise.resolve();
   }
 }
-
